@@ -1,0 +1,105 @@
+"""Parse the project's source files, keeping file and position for error messages.
+
+Every file is parsed on its own with its own blank-node scope, and blank nodes get labels
+derived from the file's path and their order of appearance, so two builds of the same sources
+give the same labels (pyoxigraph would otherwise invent random ones).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
+
+from .errors import Location, SourceSyntaxError
+from .project import Project, SourceFile
+
+_FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES}
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """The quads of one source file, in its named graph, and the prefixes it declared."""
+
+    source: SourceFile
+    quads: list[Quad]
+    prefixes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every parsed source of a project and the prefixes they agree on."""
+
+    files: list[ParsedSource]
+    prefixes: dict[str, str]
+
+    def quads(self) -> list[Quad]:
+        return [quad for parsed in self.files for quad in parsed.quads]
+
+    def __len__(self) -> int:
+        return sum(len(parsed.quads) for parsed in self.files)
+
+
+def parse_source(source: SourceFile, base: str) -> ParsedSource:
+    """Parse one file into quads of its graph; relative IRIs resolve against ``base``."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as err:
+        raise SourceSyntaxError(
+            f"cannot read the file: {err.strerror}", Location(Path(source.relpath))
+        ) from err
+    graph = NamedNode(source.graph.iri)
+    file_key = hashlib.sha256(source.relpath.encode()).hexdigest()[:8]
+    labels: dict[BlankNode, BlankNode] = {}
+
+    def stable(node: BlankNode) -> BlankNode:
+        if node not in labels:
+            labels[node] = BlankNode(f"b{file_key}n{len(labels)}")
+        return labels[node]
+
+    quads = []
+    try:
+        parser = parse(data, format=_FORMATS[source.path.suffix], base_iri=base)
+        for triple in parser:
+            subject, obj = triple.subject, triple.object
+            if isinstance(subject, BlankNode):
+                subject = stable(subject)
+            if isinstance(obj, BlankNode):
+                obj = stable(obj)
+            quads.append(Quad(subject, triple.predicate, obj, graph))
+    except SyntaxError as err:
+        raise _syntax_error(source, err) from None
+    return ParsedSource(source, quads, dict(parser.prefixes))
+
+
+def _syntax_error(source: SourceFile, err: SyntaxError) -> SourceSyntaxError:
+    message = str(err.msg) if err.msg else str(err)
+    # pyoxigraph prefixes its message with the position, which we report separately.
+    if message.startswith("Parser error at line"):
+        message = message.split(": ", 1)[-1]
+    return SourceSyntaxError(
+        f"syntax error: {message}",
+        Location(Path(source.relpath), err.lineno, err.offset),
+        "fix the Turtle at this position (a missing '.', ';' or '>' is the usual cause)",
+    )
+
+
+def load_sources(project: Project) -> Sources:
+    """Parse every source file of ``project``; stop at the first syntax error."""
+    files = [parse_source(source, project.base) for source in project.source_files()]
+    prefixes: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for parsed in files:
+        for name, iri in parsed.prefixes.items():
+            if name in prefixes and prefixes[name] != iri:
+                raise SourceSyntaxError(
+                    f"prefix {name}: means <{iri}> here but <{prefixes[name]}> in {origin[name]}",
+                    Location(Path(parsed.source.relpath)),
+                    "use one meaning per prefix name across the project",
+                )
+            prefixes.setdefault(name, iri)
+            origin.setdefault(name, parsed.source.relpath)
+    prefixes.update(project.prefixes)
+    return Sources(files, dict(sorted(prefixes.items())))

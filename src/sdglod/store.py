@@ -1,0 +1,68 @@
+"""The embedded Oxigraph store: write a new one, open one read-only, query it.
+
+This is the only module that creates or opens a pyoxigraph ``Store``. Queries see the union of
+all named graphs as their default graph.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pyoxigraph import Quad, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import Store as _OxStore
+
+from .errors import NoBuildError
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+class Store:
+    """A read-only view of a built store."""
+
+    def __init__(self, oxstore: _OxStore, path: Path | None = None):
+        self._store = oxstore
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open the store at ``path`` read-only."""
+        if not path.is_dir():
+            raise NoBuildError(f"no store at {path}", hint="run `sdglod build` first")
+        return cls(_OxStore.read_only(str(path)), path)
+
+    @classmethod
+    def in_memory(cls, quads: Iterable[Quad]) -> Store:
+        """A store held in memory, for quick checks that need no files."""
+        store = _OxStore()
+        store.extend(quads)
+        return cls(store)
+
+    def query(self, sparql: str, **bindings: object) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs."""
+        return self._store.query(sparql, use_default_graph_as_union=True, **bindings)
+
+    def quads(self) -> Iterator[Quad]:
+        """Every quad of every named graph, in the store's own order."""
+        return self._store.quads_for_pattern(None, None, None, None)
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph, by graph IRI."""
+        counts = Counter(quad.graph_name.value for quad in self.quads())
+        return dict(sorted(counts.items()))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def write_store(path: Path, quads: Iterable[Quad]) -> None:
+    """Create a new on-disk store at ``path`` (which must not exist) holding ``quads``."""
+    if path.exists():
+        raise FileExistsError(path)
+    store = _OxStore(str(path))
+    store.bulk_extend(quads)
+    store.flush()
+    store.optimize()
+    # Dropping the last reference closes RocksDB, so the directory can be opened read-only.
+    del store

@@ -1,0 +1,56 @@
+"""Shared fixtures: a copy of the real project, built once per session, and the reference data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sdglod.build import Build, build
+from sdglod.project import Project, load_project
+from sdglod.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("sdglod.toml", "ontology", "data", "shapes", "queries")
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy the repository's project files (not its builds) into ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part)
+        elif source.is_file():
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path) -> Path:
+    """A fresh, unbuilt copy of the real project."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Build]:
+    """The real project, built once for the whole session."""
+    project = load_project(copy_project(tmp_path_factory.mktemp("built") / "project"))
+    result, _ = build(project)
+    return project, result
+
+
+@pytest.fixture(scope="session")
+def store(built: tuple[Project, Build]) -> Store:
+    return built[1].open_store()
+
+
+@pytest.fixture(scope="session")
+def reference() -> Path:
+    """The shared reference material (UN SDG KOS, W3C test suites), next to the repository."""
+    folder = Path(os.environ.get("SDGLOD_REFERENCE", REPO.parent / "shared" / "reference"))
+    if not folder.is_dir():
+        pytest.fail(f"reference material not found at {folder}; set SDGLOD_REFERENCE")
+    return folder
