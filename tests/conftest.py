@@ -38,8 +38,7 @@ def project_dir(tmp_path: Path) -> Path:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Build]:
     """The real project, built once for the whole session."""
     project = load_project(copy_project(tmp_path_factory.mktemp("built") / "project"))
-    result, _ = build(project)
-    return project, result
+    return project, build(project)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,22 @@ def test_an_internal_error_exits_with_3_not_1(project_dir, monkeypatch):
     monkeypatch.setattr("sdglod.cli.run_build", crash)
     result = run(project_dir, "build")
     assert result.exit_code == ExitCode.INTERNAL
+
+
+def test_a_reader_that_stops_early_is_not_an_error(project_dir):
+    assert run(project_dir, "build").exit_code == 0
+    command = [
+        sys.executable,
+        "-m",
+        "sdglod",
+        "--project",
+        str(project_dir),
+        "dump",
+        "--format",
+        "nt",
+    ]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout.readline().startswith(b"<")
+        process.stdout.close()  # like `| head -1`
+        assert process.wait(timeout=60) == 0
+        assert b"Traceback" not in process.stderr.read()

@@ -55,12 +55,12 @@ class Build:
         return Store.open(self.store_path)
 
     def dumper(self, store: Store) -> Dumper:
-        return Dumper(store, self.manifest["prefixes"], self.manifest["context"])
+        """A dumper over the whole content of ``store`` (an open store of this build)."""
+        return Dumper(store.quads(), self.manifest["prefixes"], self.manifest["context"])
 
 
-def build(project: Project) -> tuple[Build, float]:
-    """Build ``project``; return the new current build and the seconds it took."""
-    started = time.perf_counter()
+def build(project: Project) -> Build:
+    """Build ``project`` and make the result the current build."""
     _check_dist_link(project)
     sources = load_sources(project)
     builds = project.state_dir / "builds"
@@ -69,10 +69,11 @@ def build(project: Project) -> tuple[Build, float]:
         folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds))
         try:
             write_store(folder / "store", sources.quads())
-            manifest = _manifest(project, sources)
-            store = Store.open(folder / "store")
-            dumper = Dumper(store, manifest["prefixes"], manifest["context"])
-            dumps = dumper.write_all(folder / "dist")
+            new = Build(folder, _manifest(project, sources))
+            manifest = new.manifest
+            store = new.open_store()
+            dumper = new.dumper(store)
+            dumps = dumper.write_all(new.dist_path)
             manifest["graphs"] = store.graph_sizes()
             manifest["triples"] = len(dumper.triples)
             manifest["dumps"] = {
@@ -87,7 +88,7 @@ def build(project: Project) -> tuple[Build, float]:
             raise
         _link_dist(project)
         _prune(builds, keep=folder)
-    return Build(folder, manifest), time.perf_counter() - started
+    return new
 
 
 def current_build(project: Project) -> Build:

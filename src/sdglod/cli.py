@@ -6,7 +6,9 @@ unexpected prints a traceback and exits with 3, so a crash is never mistaken for
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -26,6 +28,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`sdglod dump | head`): not an error of ours. Point stdout at
+            # /dev/null so the interpreter's final flush does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(ExitCode.OK)
         except SdglodError as err:
             click.secho(f"error: {err}", fg="red", err=True)
             ctx.exit(err.exit_code)
@@ -60,8 +67,9 @@ def _project(ctx: click.Context) -> Project:
 def build(ctx: click.Context) -> None:
     """Parse the sources, build a new store and write the dumps to dist/."""
     project = _project(ctx)
-    result, seconds = run_build(project)
-    manifest = result.manifest
+    started = time.perf_counter()
+    manifest = run_build(project).manifest
+    seconds = time.perf_counter() - started
     click.echo(
         f"built {manifest['triples']} triples from {len(manifest['sources'])} files "
         f"in {seconds:.2f} s (base {manifest['base']})"

@@ -1,7 +1,7 @@
-"""Write the store's content as deterministic dumps: Turtle, N-Triples, N-Quads, TriG, JSON-LD.
+"""Write a dataset as deterministic dumps: Turtle, N-Triples, N-Quads, TriG, JSON-LD.
 
-Determinism comes from sorting: the same store gives byte-identical files. Triple formats hold
-the union of all named graphs; quad formats keep each graph.
+Determinism comes from sorting: the same statements give byte-identical files, whatever order
+they arrive in. Triple formats hold the union of all named graphs; quad formats keep each graph.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
@@ -17,7 +18,6 @@ from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
 from .formats import RDF_FORMATS, RdfSerialisation
 from .jsonld import RDF_TYPE, write_jsonld
-from .store import Store
 
 DUMP_STEM = "dataset"
 CONTEXT_FILE = "context.jsonld"
@@ -29,36 +29,41 @@ _OX_FORMATS = {
 }
 
 
-def _triple_key(triple: Triple | Quad) -> tuple[str, bool, str, str, str]:
-    # Sort by lexical value (so <…/sdg/1> comes before <…/sdg/10>); the N-Triples form breaks
-    # ties between terms of different kinds. rdf:type comes first within a subject, so Turtle
-    # and JSON-LD say what a resource is before anything else.
-    return (
-        triple.subject.value,
-        triple.predicate.value != RDF_TYPE,
-        triple.predicate.value,
-        triple.object.value,
-        str(triple.object),
-    )
+def _statement_key(quad: Quad) -> str:
+    # Lexical values first, so <…/sdg/1> sorts before <…/sdg/10>; rdf:type first within a
+    # subject, so Turtle and JSON-LD say what a resource is before anything else; the object's
+    # N-Triples form last, which makes the key unique per statement. One string compares much
+    # faster than a tuple of strings.
+    predicate = quad.predicate.value
+    kind = "0" if predicate == RDF_TYPE else "1"
+    obj = quad.object
+    return f"{quad.subject.value}\0{kind}{predicate}\0{obj.value}\0{obj}"
 
 
 class Dumper:
-    """Writes dumps of one store; sorts its content once, however many formats are written."""
+    """Writes dumps of a set of quads; sorts them once, however many formats are written."""
 
-    def __init__(self, store: Store, prefixes: dict[str, str], context: dict[str, str]):
-        self.store = store
+    def __init__(self, quads: Iterable[Quad], prefixes: dict[str, str], context: dict[str, str]):
+        self._source = quads
         self.prefixes = prefixes
         self.context = context
 
     @cached_property
+    def _by_statement(self) -> list[Quad]:
+        return sorted(self._source, key=_statement_key)
+
+    @cached_property
     def triples(self) -> list[Triple]:
         """The union of all graphs, without duplicates, in dump order."""
-        return sorted({quad.triple for quad in self.store.quads()}, key=_triple_key)
+        return [quad.triple for quad in _distinct(self._by_statement, _statement_of)]
 
     @cached_property
     def quads(self) -> list[Quad]:
-        """Every quad, grouped by graph, in dump order."""
-        return sorted(self.store.quads(), key=lambda q: (q.graph_name.value, *_triple_key(q)))
+        """Every quad once, grouped by graph, in dump order."""
+        # A stable sort by graph keeps the statement order inside each graph, which puts
+        # duplicates (the same statement given twice in one graph) next to each other.
+        by_graph = sorted(self._by_statement, key=lambda q: q.graph_name.value)
+        return list(_distinct(by_graph, lambda q: q))
 
     def write(self, fmt: RdfSerialisation, out: BinaryIO) -> None:
         """Write one dump in ``fmt`` to the binary stream ``out``."""
@@ -71,22 +76,40 @@ class Dumper:
         content = self.quads if fmt.keeps_graphs else self.triples
         serialize(content, out, _OX_FORMATS[fmt.name], prefixes=self.prefixes)
 
+    def write_file(self, fmt: RdfSerialisation, folder: Path) -> Path:
+        """Write the dump in ``fmt`` into ``folder`` under its standard name."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{DUMP_STEM}{fmt.suffix}"
+        with path.open("wb") as out:
+            self.write(fmt, out)
+        return path
+
+    def write_context(self, folder: Path) -> Path:
+        """Write the JSON-LD context on its own, for clients that reference it."""
+        path = folder / CONTEXT_FILE
+        document = {"@context": self.context}
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        return path
+
     def write_all(self, folder: Path) -> dict[str, Path]:
         """Write every dump format and the JSON-LD context into ``folder``, by format name."""
-        folder.mkdir(parents=True, exist_ok=True)
-        written = {}
-        for fmt in RDF_FORMATS.values():
-            path = folder / f"{DUMP_STEM}{fmt.suffix}"
-            with path.open("wb") as out:
-                self.write(fmt, out)
-            written[fmt.name] = path
-        context_path = folder / CONTEXT_FILE
-        document = {"@context": self.context}
-        context_path.write_text(
-            json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        written["context"] = context_path
+        written = {fmt.name: self.write_file(fmt, folder) for fmt in RDF_FORMATS.values()}
+        written["context"] = self.write_context(folder)
         return written
+
+
+def _distinct(items: list, identity: object) -> Iterable:
+    """Drop items equal (by ``identity``) to the one before: sorted input, so all duplicates."""
+    previous = None
+    for item in items:
+        current = identity(item)
+        if current != previous:
+            yield item
+            previous = current
+
+
+def _statement_of(quad: Quad) -> tuple:
+    return (quad.subject, quad.predicate, quad.object)
 
 
 def file_digest(path: Path) -> str:

@@ -6,7 +6,6 @@ all named graphs as their default graph.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -39,9 +38,9 @@ class Store:
         store.extend(quads)
         return cls(store)
 
-    def query(self, sparql: str, **bindings: object) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs."""
-        return self._store.query(sparql, use_default_graph_as_union=True, **bindings)
+    def query(self, sparql: str, **options: object) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs (``options`` as pyoxigraph's)."""
+        return self._store.query(sparql, use_default_graph_as_union=True, **options)
 
     def quads(self) -> Iterator[Quad]:
         """Every quad of every named graph, in the store's own order."""
@@ -49,8 +48,10 @@ class Store:
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph, by graph IRI."""
-        counts = Counter(quad.graph_name.value for quad in self.quads())
-        return dict(sorted(counts.items()))
+        counts = self._store.query(
+            "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+        return {row["g"].value: int(row["n"].value) for row in counts}
 
     def __len__(self) -> int:
         return len(self._store)
