@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from oxigraph_server import OxigraphServer
 
 from sdglod.build import Build, build
 from sdglod.project import Project, load_project
@@ -53,3 +55,28 @@ def reference() -> Path:
     if not folder.is_dir():
         pytest.fail(f"reference material not found at {folder}; set SDGLOD_REFERENCE")
     return folder
+
+
+@pytest.fixture(scope="session")
+def start_oxigraph(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[], OxigraphServer]]:
+    """Start real ``oxigraph serve`` processes on 127.0.0.1 (each empty, on a free port);
+    every one is stopped at the end of the session, whatever happened."""
+    servers: list[OxigraphServer] = []
+
+    def start() -> OxigraphServer:
+        folder = tmp_path_factory.mktemp("oxigraph")
+        server = OxigraphServer(folder / "store", folder / "server.log")
+        servers.append(server)
+        return server.start()
+
+    with pytest.MonkeyPatch.context() as patch:
+        # Clients (urllib, SPARQLWrapper) must reach the loopback server directly.
+        for name in ("no_proxy", "NO_PROXY"):
+            patch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
+        try:
+            yield start
+        finally:
+            for server in servers:
+                server.stop()

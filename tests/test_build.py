@@ -36,6 +36,9 @@ def test_build_writes_store_dumps_and_graphs(project_dir):
         "dataset.trig",
         "dataset.jsonld",
         "context.jsonld",
+        "validation.ttl",
+        "validation.json",
+        "shapes.ttl",
     }
     manifest = current_build(load_project(project_dir)).manifest
     assert set(manifest["graphs"]) == {

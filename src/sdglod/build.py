@@ -27,10 +27,13 @@ from pathlib import Path
 from . import __version__
 from .dumps import Dumper, file_digest
 from .errors import NoBuildError, ProjectError
+from .formats import rdf_format
 from .jsonld import build_context
 from .project import Project
+from .report_formats import render, write_published_report
 from .sources import Sources, load_sources
 from .store import Store, write_store
+from .validation import ValidationFailed, load_shapes, validate
 
 MANIFEST = "build.json"
 KEEP_PREVIOUS = 1  # builds kept besides the current one, for readers that still have it open
@@ -59,10 +62,21 @@ class Build:
         return Dumper(store.quads(), self.manifest["prefixes"], self.manifest["context"])
 
 
-def build(project: Project) -> Build:
-    """Build ``project`` and make the result the current build."""
+def build(project: Project, validate_first: bool = True, strict: bool = False) -> Build:
+    """Validate and build ``project``, and make the result the current build.
+
+    Violations of the shapes (and warnings too if ``strict``) stop the build before anything is
+    written, raising :class:`ValidationFailed`; ``validate_first=False`` skips validation (for
+    benchmarks and emergencies), and the build then publishes no validation report.
+    """
     _check_dist_link(project)
     sources = load_sources(project)
+    report, shapes = None, None
+    if validate_first:
+        shapes = load_shapes(project)
+        report = validate(project, sources, shapes)
+        if report.fails(strict):
+            raise ValidationFailed(report, render(report, "text"))
     builds = project.state_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     with _lock(project.state_dir):
@@ -74,6 +88,16 @@ def build(project: Project) -> Build:
             store = new.open_store()
             dumper = new.dumper(store)
             dumps = dumper.write_all(new.dist_path)
+            if report is not None and shapes is not None:
+                dumps.update(write_published_report(report, new.dist_path))
+                shapes_dump = Dumper(shapes.quads, shapes.prefixes, {})
+                dumps["shapes"] = shapes_dump.write_file(rdf_format("ttl"), new.dist_path, "shapes")
+                manifest["validation"] = {
+                    "conforms": report.conforms,
+                    "violations": report.violations,
+                    "warnings": report.warnings,
+                    "shapes": report.shapes,
+                }
             manifest["graphs"] = store.graph_sizes()
             manifest["triples"] = len(dumper.triples)
             manifest["dumps"] = {

@@ -6,6 +6,7 @@ unexpected prints a traceback and exits with 3, so a crash is never mistaken for
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -15,11 +16,34 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .backends import Backend, open_backend, project_vocabulary
 from .build import build as run_build
 from .build import current_build
-from .errors import ExitCode, SdglodError
-from .formats import RDF_FORMATS, rdf_format
+from .errors import ExitCode, ProjectError, QueryError, SdglodError
+from .formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, result_format
 from .project import Project, load_project
+from .queries import (
+    PARAM_TYPES,
+    CannedQuery,
+    ParameterValueError,
+    find_query,
+    load_queries,
+    parse_value,
+    run_query,
+)
+from .report_formats import FORMATS as REPORT_FORMATS
+from .report_formats import render, render_error
+from .results import (
+    DEFAULT_WIDTH,
+    Result,
+    TableStyle,
+    Vocabulary,
+    fetch_labels,
+    format_table,
+    iris_in,
+    write_result,
+)
+from .validation import validate_project
 
 
 class _Group(click.Group):
@@ -63,12 +87,21 @@ def _project(ctx: click.Context) -> Project:
 
 
 @cli.command()
+@click.option("--strict", is_flag=True, help="Refuse to build on SHACL warnings too.")
+@click.option(
+    "--skip-validation",
+    is_flag=True,
+    help="Build without validating (no validation report is published).",
+)
 @click.pass_context
-def build(ctx: click.Context) -> None:
-    """Parse the sources, build a new store and write the dumps to dist/."""
+def build(ctx: click.Context, strict: bool, skip_validation: bool) -> None:
+    """Validate the sources, build a new store and write the dumps to dist/.
+
+    On violations nothing is written: the previous store and dumps stay as they were.
+    """
     project = _project(ctx)
     started = time.perf_counter()
-    manifest = run_build(project).manifest
+    manifest = run_build(project, validate_first=not skip_validation, strict=strict).manifest
     seconds = time.perf_counter() - started
     click.echo(
         f"built {manifest['triples']} triples from {len(manifest['sources'])} files "
@@ -78,6 +111,83 @@ def build(ctx: click.Context) -> None:
         click.echo(f"  {count:>8}  {graph}")
     for dump in manifest["dumps"].values():
         click.echo(f"  dist/{dump['file']}  ({dump['bytes']} bytes)")
+    if "validation" in manifest:
+        validation = manifest["validation"]
+        click.echo(
+            f"validated against {len(validation['shapes'])} shapes files: "
+            f"{validation['violations']} violations, {validation['warnings']} warnings"
+        )
+    else:
+        click.secho("not validated (--skip-validation): no validation report published", err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--shapes",
+    "shapes_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Shapes file or folder (repeatable; default: the project's shapes/).",
+)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format: text for people, json, junit (CI test reports), github "
+    "(workflow annotations), sarif (code scanning), turtle (the SHACL report graph).",
+)
+@click.option(
+    "--lang", type=click.Choice(["en", "lv"]), default="en", show_default=True, help="Messages in."
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too (exit 1).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (default: standard output).",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    shapes_paths: tuple[Path, ...],
+    format_name: str,
+    lang: str,
+    strict: bool,
+    output: Path | None,
+) -> None:
+    """Check the sources (default: ontology/ and data/, or PATHS) against the SHACL shapes.
+
+    \b
+    Exit codes: 0 the data conforms (warnings allowed unless --strict),
+                1 violations (or warnings with --strict),
+                2 bad input (syntax error, missing file, unusable shapes),
+                3 internal error (a bug in sdglod).
+    """
+    try:
+        report = validate_project(_project(ctx), list(paths), list(shapes_paths))
+    except SdglodError as err:
+        if format_name == "text":
+            raise
+        _write_report(render_error(err, format_name), output)
+        ctx.exit(err.exit_code)
+    color = output is None and format_name == "text" and _colour_wanted()
+    _write_report(render(report, format_name, lang=lang, strict=strict, color=color), output)
+    ctx.exit(report.exit_code(strict))
+
+
+def _colour_wanted() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _write_report(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
 
 
 @cli.command()
@@ -126,6 +236,186 @@ def info(ctx: click.Context) -> None:
     click.echo("sources")
     for path, source in manifest["sources"].items():
         click.echo(f"  {source['triples']:>8}  {path}  -> {source['graph']}")
+
+
+# --- Canned and ad-hoc queries -------------------------------------------------------------
+
+_format_option = click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(list(RESULT_FORMATS)),
+    help="Output format (default: table; ttl for CONSTRUCT/DESCRIBE).",
+)
+_endpoint_option = click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Query this SPARQL 1.1 endpoint instead of the embedded store.",
+)
+_lang_option = click.option(
+    "--lang",
+    metavar="TAG",
+    help="Language of labels in tables, and of a query's `lang` parameter (e.g. lv, en).",
+)
+_width_option = click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    default=DEFAULT_WIDTH,
+    show_default=True,
+    help="Widest table cell in characters (0: no limit).",
+)
+
+
+@cli.command("queries")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@_lang_option
+@click.pass_context
+def list_queries(ctx: click.Context, format_name: str, lang: str | None) -> None:
+    """List the canned queries: name, title and parameters."""
+    queries = load_queries(_project(ctx))
+    if format_name == "json":
+        listing = [query.to_dict() for query in queries.values()]
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    language = _language(lang) or "en"
+    rows = [
+        [q.name, q.title.get(language) or q.title["en"], q.signature()] for q in queries.values()
+    ]
+    click.echo(format_table(("name", "title", "parameters"), rows, max_width=None), nl=False)
+
+
+@cli.command("query")
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value; repeat for more.",
+)
+@_lang_option
+@_format_option
+@_endpoint_option
+@_width_option
+@click.pass_context
+def query_command(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    lang: str | None,
+    format_name: str | None,
+    endpoint: str | None,
+    width: int,
+) -> None:
+    """Run the canned query NAME (see `sdglod queries`)."""
+    project = _project(ctx)
+    canned = find_query(load_queries(project), name)
+    given = _param_values(params)
+    language = _language(lang)
+    if language and canned.parameter("lang") and "lang" not in given:
+        given["lang"] = language
+    backend = open_backend(project, endpoint)
+    vocabulary = project_vocabulary(project)
+    result = run_query(backend, canned, given, project.base, vocabulary.prefixes)
+    label_language = language or given.get("lang") or _default_lang(canned) or "en"
+    _emit(result, format_name, backend, vocabulary, label_language, width)
+
+
+@cli.command("sparql")
+@click.argument("query_or_file")
+@_lang_option
+@_format_option
+@_endpoint_option
+@_width_option
+@click.pass_context
+def sparql_command(
+    ctx: click.Context,
+    query_or_file: str,
+    lang: str | None,
+    format_name: str | None,
+    endpoint: str | None,
+    width: int,
+) -> None:
+    """Run an ad-hoc read-only query: its text, a file, or - for standard input."""
+    text, source = _query_text(query_or_file)
+    try:
+        project: Project | None = _project(ctx)
+    except ProjectError:
+        if not endpoint:
+            raise
+        project = None  # a remote endpoint needs no project; prefixes are then unknown
+    backend = open_backend(project, endpoint)
+    vocabulary = project_vocabulary(project) if project else Vocabulary()
+    result = backend.run(text, source=source)
+    _emit(result, format_name, backend, vocabulary, _language(lang) or "en", width)
+
+
+def _param_values(params: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in params:
+        name, equals, value = item.partition("=")
+        if not equals or not name.strip():
+            raise QueryError(f"--param {item!r} is not NAME=VALUE", hint="e.g. --param lang=lv")
+        if name.strip() in values:
+            raise QueryError(f"--param {name.strip()} is given twice")
+        values[name.strip()] = value
+    return values
+
+
+def _language(lang: str | None) -> str | None:
+    if lang is None:
+        return None
+    try:
+        return parse_value("lang", lang).value
+    except ParameterValueError as err:
+        raise QueryError(f"--lang: {err}", hint=PARAM_TYPES["lang"]) from None
+
+
+def _default_lang(query: CannedQuery) -> str | None:
+    parameter = query.parameter("lang")
+    return parameter.default if parameter else None
+
+
+def _query_text(argument: str) -> tuple[str, Path | None]:
+    """The query of ``sdglod sparql``: standard input, a file, or the argument itself."""
+    if argument == "-":
+        return sys.stdin.read(), None
+    path = Path(argument)
+    if path.is_file():
+        try:
+            return path.read_text(encoding="utf-8"), path
+        except (OSError, UnicodeDecodeError) as err:
+            raise QueryError(f"cannot read the query: {err}") from None
+    if not any(char.isspace() or char == "{" for char in argument):
+        raise QueryError(
+            f"no file named {argument!r}",
+            hint="give a file, - for standard input, or the query text in quotes",
+        )
+    return argument, None
+
+
+def _emit(
+    result: Result,
+    format_name: str | None,
+    backend: Backend,
+    vocabulary: Vocabulary,
+    lang: str,
+    width: int,
+) -> None:
+    """Write ``result`` to standard output in the chosen (or the natural) format."""
+    fmt = result_format(format_name or ("ttl" if result.kind == "graph" else "table"))
+    style = None
+    if fmt.name == "table":
+        style = TableStyle(fetch_labels(backend, iris_in(result), lang), width or None)
+    out = sys.stdout.buffer
+    write_result(result, fmt, out, vocabulary, style)
+    out.flush()
 
 
 def main() -> None:

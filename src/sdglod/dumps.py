@@ -76,10 +76,10 @@ class Dumper:
         content = self.quads if fmt.keeps_graphs else self.triples
         serialize(content, out, _OX_FORMATS[fmt.name], prefixes=self.prefixes)
 
-    def write_file(self, fmt: RdfSerialisation, folder: Path) -> Path:
-        """Write the dump in ``fmt`` into ``folder`` under its standard name."""
+    def write_file(self, fmt: RdfSerialisation, folder: Path, stem: str = DUMP_STEM) -> Path:
+        """Write the dump in ``fmt`` into ``folder`` as ``<stem><suffix>``."""
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{DUMP_STEM}{fmt.suffix}"
+        path = folder / f"{stem}{fmt.suffix}"
         with path.open("wb") as out:
             self.write(fmt, out)
         return path

@@ -64,3 +64,11 @@ class SourceSyntaxError(SdglodError):
 
 class NoBuildError(SdglodError):
     """An operation needs a built store and there is none yet."""
+
+
+class QueryError(SdglodError):
+    """A query, its header or a parameter value is wrong; or the query refuses to run."""
+
+
+class RemoteError(SdglodError):
+    """A remote SPARQL endpoint cannot be reached or answered with an error."""

@@ -40,3 +40,73 @@ def rdf_format(name: str) -> RdfSerialisation:
             f"unknown RDF format {name!r}",
             hint=f"use one of: {', '.join(RDF_FORMATS)}",
         ) from None
+
+
+# Kinds of query result a format can carry.
+SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
+
+
+@dataclass(frozen=True)
+class ResultSerialisation:
+    """A format for query results: short name, file suffix, media type and the kinds of result
+    (``solutions`` of SELECT, ``boolean`` of ASK, ``graph`` of CONSTRUCT/DESCRIBE) it carries."""
+
+    name: str
+    suffix: str
+    media_type: str
+    kinds: tuple[str, ...]
+    label: str
+
+
+RESULT_FORMATS: dict[str, ResultSerialisation] = {
+    f.name: f
+    for f in (
+        ResultSerialisation(
+            "table", ".txt", "text/plain", (SOLUTIONS, BOOLEAN, GRAPH), "aligned table for people"
+        ),
+        ResultSerialisation("csv", ".csv", "text/csv", (SOLUTIONS, BOOLEAN), "SPARQL 1.1 CSV"),
+        ResultSerialisation(
+            "tsv", ".tsv", "text/tab-separated-values", (SOLUTIONS, BOOLEAN), "SPARQL 1.1 TSV"
+        ),
+        ResultSerialisation(
+            "json",
+            ".json",
+            "application/sparql-results+json",
+            (SOLUTIONS, BOOLEAN),
+            "SPARQL 1.1 JSON",
+        ),
+        ResultSerialisation(
+            "xml", ".xml", "application/sparql-results+xml", (SOLUTIONS, BOOLEAN), "SPARQL XML"
+        ),
+        ResultSerialisation(
+            "jsonl", ".jsonl", "application/jsonl", (SOLUTIONS,), "JSON Lines, one solution a line"
+        ),
+        # Graph results use the RDF table's suffixes and media types: one table, no copies.
+        *(
+            ResultSerialisation(rdf.name, rdf.suffix, rdf.media_type, (GRAPH,), rdf.label)
+            for rdf in (RDF_FORMATS["ttl"], RDF_FORMATS["nt"], RDF_FORMATS["jsonld"])
+        ),
+    )
+}
+
+
+def result_format(name: str) -> ResultSerialisation:
+    """The result format called ``name``; a clear error listing the known ones otherwise."""
+    try:
+        return RESULT_FORMATS[name]
+    except KeyError:
+        raise SdglodError(
+            f"unknown result format {name!r}",
+            hint=f"use one of: {', '.join(RESULT_FORMATS)}",
+        ) from None
+
+
+def result_format_for_media_type(media_type: str) -> ResultSerialisation | None:
+    """The result format with ``media_type`` (parameters such as ``charset`` ignored)."""
+    bare = media_type.split(";", 1)[0].strip().lower()
+    return next((f for f in RESULT_FORMATS.values() if f.media_type == bare), None)
+
+
+def result_formats_for(kind: str) -> list[ResultSerialisation]:
+    """The result formats that can carry a result of ``kind``."""
+    return [f for f in RESULT_FORMATS.values() if kind in f.kinds]

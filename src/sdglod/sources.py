@@ -8,13 +8,14 @@ give the same labels (pyoxigraph would otherwise invent random ones).
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
 
-from .errors import Location, SourceSyntaxError
-from .project import Project, SourceFile
+from .errors import Location, SdglodError, SourceSyntaxError
+from .project import RDF_SUFFIXES, GraphArea, Project, SourceFile
 
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES}
 
@@ -89,6 +90,10 @@ def _syntax_error(source: SourceFile, err: SyntaxError) -> SourceSyntaxError:
 def load_sources(project: Project) -> Sources:
     """Parse every source file of ``project``; stop at the first syntax error."""
     files = [parse_source(source, project.base) for source in project.source_files()]
+    return _combine(project, files)
+
+
+def _combine(project: Project, files: list[ParsedSource]) -> Sources:
     prefixes: dict[str, str] = {}
     origin: dict[str, str] = {}
     for parsed in files:
@@ -103,3 +108,25 @@ def load_sources(project: Project) -> Sources:
             origin.setdefault(name, parsed.source.relpath)
     prefixes.update(project.prefixes)
     return Sources(files, dict(sorted(prefixes.items())))
+
+
+def load_paths(project: Project, paths: list[Path]) -> Sources:
+    """Parse only ``paths`` (files or folders of RDF files), for validating part of a project.
+
+    Files the configuration assigns to a graph keep it; others go into a graph of their own.
+    """
+    configured = {source.path: source for source in project.source_files()}
+    outside = GraphArea("unassigned", f"{project.base}graph/unassigned", ())
+    chosen: dict[Path, SourceFile] = {}
+    for given in paths:
+        path = given.resolve()
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES)
+        elif path.is_file():
+            files = [path]
+        else:
+            raise SdglodError("no such file or folder", Location(given), "check the path")
+        for file in files:
+            rel = os.path.relpath(file, project.root)
+            chosen.setdefault(file, configured.get(file) or SourceFile(file, rel, outside))
+    return _combine(project, [parse_source(source, project.base) for source in chosen.values()])

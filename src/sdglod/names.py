@@ -1,0 +1,32 @@
+"""Short, readable names for IRIs and RDF terms in messages and tables (``schema:name``)."""
+
+from __future__ import annotations
+
+import re
+
+# A local name that Turtle accepts after a prefix without escaping (a conservative subset).
+_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+_NT_IRI = re.compile(r"^<([^>]*)>$")
+_NT_TYPED = re.compile(r'^(".*")\^\^<([^>]*)>$', re.DOTALL)
+
+
+def prefixed_name(iri: str, prefixes: dict[str, str]) -> str:
+    """``iri`` as ``prefix:local`` with the longest matching namespace, else ``<iri>``."""
+    best = ""
+    for name, namespace in prefixes.items():
+        if (
+            iri.startswith(namespace)
+            and len(namespace) > len(prefixes.get(best, ""))
+            and _LOCAL.match(iri[len(namespace) :])
+        ):
+            best = name
+    return f"{best}:{iri[len(prefixes[best]) :]}" if best else f"<{iri}>"
+
+
+def display_term(ntriples: str, prefixes: dict[str, str]) -> str:
+    """An RDF term in N-Triples form, with its IRIs shortened to prefixed names."""
+    if found := _NT_IRI.match(ntriples):
+        return prefixed_name(found.group(1), prefixes)
+    if found := _NT_TYPED.match(ntriples):
+        return f"{found.group(1)}^^{prefixed_name(found.group(2), prefixes)}"
+    return ntriples

@@ -1,0 +1,169 @@
+"""Where in a Turtle file a resource is described, for messages that name file and line.
+
+RDF parsers do not report positions of triples, so this reads the text: the data in ``data/``
+is written one resource per block, the block starting at column 0 with the subject. The index
+maps each such subject to its line and, within its block, each predicate to the line and column
+where it is written. For text written otherwise it falls back to the first line that mentions
+the resource.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+# A subject or predicate token: <iri>, a prefixed name, or `a`.
+_TOKEN = re.compile(r"<[^>\s]*>|[A-Za-z][\w.-]*?:[^\s;,()\[\]]*|:[^\s;,()\[\]]*|\ba\b")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_DIRECTIVE = re.compile(r"^\s*(@prefix|@base|PREFIX|BASE)\b", re.IGNORECASE)
+_BASE = re.compile(r"^\s*(?:@base|BASE)\s+<([^>]*)>", re.IGNORECASE)
+
+
+def resolve_iri(base: str, reference: str) -> str:
+    """``reference`` resolved against ``base`` (an absolute IRI stays exactly as written)."""
+    return reference if _SCHEME.match(reference) else urljoin(base, reference)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class _Block:
+    start: Position
+    end_line: int = 0
+    predicates: dict[str, Position] = field(default_factory=dict)
+
+
+class PositionIndex:
+    """Positions of the resources and their predicates in one Turtle file."""
+
+    def __init__(self, text: str, prefixes: dict[str, str], base: str):
+        self._prefixes = prefixes
+        self._base = base
+        self._lines = text.splitlines()
+        self._blocks: dict[str, _Block] = {}
+        self._scan(base)
+
+    @classmethod
+    def of_file(cls, path: Path, prefixes: dict[str, str], base: str) -> PositionIndex:
+        return cls(path.read_text(encoding="utf-8", errors="replace"), prefixes, base)
+
+    def _expand(self, token: str, base: str) -> str | None:
+        if token == "a":
+            return RDF_TYPE
+        if token.startswith("<"):
+            return resolve_iri(base, token[1:-1])
+        name, _, local = token.partition(":")
+        namespace = self._prefixes.get(name)
+        return None if namespace is None else namespace + local.replace("\\", "")
+
+    def _scan(self, base: str) -> None:
+        current: _Block | None = None
+        expect_predicate = False  # the previous line ended a predicate-object pair with ';'
+        for number, line in enumerate(self._lines, 1):
+            if _DIRECTIVE.match(line):
+                if found := _BASE.match(line):
+                    base = resolve_iri(base, found.group(1))
+                continue
+            code = _strip_comment(line)
+            if not code.strip():
+                continue
+            tokens = list(_TOKEN.finditer(code))
+            if code[0] not in " \t" and tokens and tokens[0].start() == 0:
+                subject = self._expand(tokens[0].group(), base)
+                if current is not None:
+                    current.end_line = number - 1
+                current = _Block(Position(number, 1))
+                if subject is not None:
+                    self._blocks.setdefault(subject, current)
+                predicates = tokens[1:2]
+                subject_only = not predicates
+            else:
+                subject_only = False
+                predicates = (
+                    [tokens[0]] if current is not None and tokens and expect_predicate else []
+                )
+            if current is not None:
+                # Predicates after a ';' on the same line.
+                predicates += [t for t in tokens[1:] if code[: t.start()].rstrip().endswith(";")]
+                for token in predicates:
+                    predicate = self._expand(token.group(), base)
+                    if predicate is not None:
+                        position = Position(number, token.start() + 1)
+                        current.predicates.setdefault(predicate, position)
+                expect_predicate = subject_only or _ends_pair(code)
+        if current is not None:
+            current.end_line = len(self._lines)
+
+    def find(
+        self, resource: str, predicate: str | None = None, value: str | None = None
+    ) -> Position | None:
+        """Where ``resource`` is described: at ``value`` (an N-Triples term) if written in its
+        block, else at ``predicate`` if written there, else where the block starts."""
+        block = self._blocks.get(resource)
+        if block is None:
+            return self._mention(resource)
+        if value is not None:
+            found = self._search(self._forms(value), block.start.line, block.end_line)
+            if found is not None:
+                return found
+        if predicate is not None and predicate in block.predicates:
+            return block.predicates[predicate]
+        return block.start
+
+    def _forms(self, term: str) -> list[str]:
+        """How an N-Triples term can be written in Turtle (enough of it to be recognised)."""
+        if term.startswith("<") and term.endswith(">"):
+            iri = term[1:-1]
+            forms = [term]
+            if self._base and iri.startswith(self._base):
+                forms.append(f"<{iri[len(self._base) :]}>")
+            forms += [
+                f"{name}:{iri[len(namespace) :]}"
+                for name, namespace in self._prefixes.items()
+                if iri.startswith(namespace) and len(iri) > len(namespace)
+            ]
+            return forms
+        if term.startswith('"'):
+            lexical = term[1 : term.rindex('"')]
+            return ['"' + lexical[:60]]
+        return [term]
+
+    def _search(self, forms: list[str], first: int, last: int) -> Position | None:
+        for number in range(first, last + 1):
+            line = _strip_comment(self._lines[number - 1])
+            for form in forms:
+                column = line.find(form)
+                if column >= 0:
+                    return Position(number, column + 1)
+        return None
+
+    def _mention(self, resource: str) -> Position | None:
+        return self._search(self._forms(f"<{resource}>"), 1, len(self._lines))
+
+
+def _strip_comment(line: str) -> str:
+    """The line without a trailing comment (a '#' outside strings and IRIs)."""
+    in_string = in_iri = False
+    for index, char in enumerate(line):
+        if char == '"' and not in_iri and (index == 0 or line[index - 1] != "\\"):
+            in_string = not in_string
+        elif char == "<" and not in_string:
+            in_iri = True
+        elif char == ">" and not in_string:
+            in_iri = False
+        elif char == "#" and not in_string and not in_iri:
+            return line[:index]
+    return line
+
+
+def _ends_pair(code: str) -> bool:
+    return code.rstrip().endswith(";")

@@ -1,0 +1,136 @@
+"""A remote SPARQL 1.1 endpoint as a backend: the only module that uses SPARQLWrapper.
+
+The SPARQL protocol has no way to send parameter bindings, so :class:`RemoteBackend` binds them
+in the text: a ``VALUES`` block at the start of the outermost WHERE group, with every term
+written by pyoxigraph in N-Triples syntax (which escapes quotes, ``>`` and the like, and whose
+IRIs were checked when the term was made). A value therefore stays one term, whatever it holds.
+Answers are read back with pyoxigraph's parsers into the same typed results as the embedded
+store's.
+"""
+
+from __future__ import annotations
+
+import ast
+import urllib.error
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from .backends import check_query, syntax_error
+from .errors import QueryError, RemoteError
+from .results import Result, Term, from_sparql_json, graph_from_bytes
+from .sparql import SparqlTextError, insert_values, operation
+
+DEFAULT_TIMEOUT = 60.0  # seconds to wait for an answer
+_ACCEPT_RESULTS = "application/sparql-results+json"
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
+
+
+def redact(url: str) -> str:
+    """``url`` without any user name or password, for messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class RemoteBackend:
+    """Queries a SPARQL 1.1 endpoint (the query URL, e.g. ``http://127.0.0.1:7878/query``)."""
+
+    def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT):
+        scheme = urlsplit(endpoint).scheme
+        if scheme not in ("http", "https"):
+            raise RemoteError(
+                f"endpoint {redact(endpoint)!r} is not an http(s) URL",
+                hint="give the query URL, e.g. http://127.0.0.1:7878/query",
+            )
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def run(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        source: Path | None = None,
+    ) -> Result:
+        check_query(sparql, source)
+        text = bind_in_text(sparql, bindings or {}, source)
+        graph = operation(text) in ("CONSTRUCT", "DESCRIBE")
+        client = SPARQLWrapper(self.endpoint)
+        client.setMethod(POST)
+        client.setOnlyConneg(True)  # no format=/output= URL parameters: plain protocol
+        client.setTimeout(int(self.timeout))
+        with warnings.catch_warnings():
+            # SPARQLWrapper guesses the query form with a regular expression that comments
+            # and words in literals mislead (it then sends a query as an update); our own
+            # tokenizer has already told the form, so its guess and warnings are overruled.
+            warnings.simplefilter("ignore")
+            client.setQuery(text)
+        client.queryType = operation(text)
+        client.setReturnFormat(TURTLE if graph else JSON)
+        client.addCustomHttpHeader("Accept", _ACCEPT_GRAPH if graph else _ACCEPT_RESULTS)
+        try:
+            response = client.query().response
+            data = response.read()
+            media_type = response.headers.get_content_type()
+        except QueryBadFormed as err:
+            raise syntax_error(_answer(err), source) from None
+        except SPARQLWrapperException as err:
+            raise RemoteError(
+                f"{redact(self.endpoint)} answered with an error: {_answer(err)}",
+                hint="check the endpoint URL (the query URL, not the server's home page)",
+            ) from None
+        except urllib.error.HTTPError as err:
+            raise RemoteError(
+                f"{redact(self.endpoint)} answered HTTP {err.code}: {_text(err.read())}",
+            ) from None
+        except OSError as err:  # refused, unreachable, timed out
+            reason = getattr(err, "reason", err)
+            raise RemoteError(
+                f"cannot reach {redact(self.endpoint)}: {reason}",
+                hint="is the server running, and is this its query URL?",
+            ) from None
+        try:
+            if graph:
+                return graph_from_bytes(data, media_type)
+            return from_sparql_json(data)
+        except (SyntaxError, ValueError) as err:
+            raise RemoteError(
+                f"{redact(self.endpoint)} sent an answer that does not parse ({media_type}): {err}"
+            ) from None
+
+
+def bind_in_text(sparql: str, bindings: Mapping[str, Term], source: Path | None = None) -> str:
+    """``sparql`` with ``bindings`` as a ``VALUES`` block (terms written by pyoxigraph)."""
+    try:
+        return insert_values(sparql, {name: str(term) for name, term in bindings.items()})
+    except SparqlTextError as err:
+        raise QueryError(
+            f"cannot bind parameters for a remote endpoint: {err}",
+            hint="give the query an explicit WHERE { … } group",
+        ) from None
+
+
+def _answer(err: SPARQLWrapperException) -> str:
+    """The endpoint's own message: SPARQLWrapper keeps it only inside its exception text."""
+    message = str(err)
+    _, marker, response = message.partition("Response:\n")
+    if marker:
+        try:
+            return _text(ast.literal_eval(response))
+        except (ValueError, SyntaxError):
+            return _text(response)
+    return _text(message)
+
+
+def _text(data: bytes | str | None) -> str:
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace")
+    return " ".join((data or "").split())[:500]

@@ -1,0 +1,199 @@
+"""A lexical look at SPARQL text: the query form, variables, and where the WHERE group starts.
+
+Not a parser (the engine parses); a tokenizer that knows comments, strings and IRIs well enough
+to tell a keyword or a brace of the query from the same characters inside a literal. It answers
+what the tools around the engine need before the engine runs: is this an update (refused), which
+variables does the text use, which does a SELECT project, and where can a ``VALUES`` block go
+to bind parameters on an endpoint that has no substitution API.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+UPDATE_KEYWORDS = (
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "ADD",
+    "MOVE",
+    "COPY",
+    "WITH",
+)
+
+_VARCHARS = (
+    r"A-Za-z0-9_\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF"
+    r"\u200C-\u200D\u203F-\u2040\u2070-\uFFFF"
+)
+_LOCAL = r"A-Za-z0-9_\-.:%\\\u00B7\u00C0-\uFFFF"
+_TOKEN = re.compile(
+    rf"""
+      (?P<ws>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
+               |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'
+               |"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][{_VARCHARS}]+)
+    | (?P<word>(?:[A-Za-z_][A-Za-z0-9_\-.]*)?:[{_LOCAL}]*|[A-Za-z_][A-Za-z0-9_\-]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+class SparqlTextError(ValueError):
+    """The text cannot be handled lexically (an unclosed string, no WHERE group, …)."""
+
+    def __init__(self, message: str, offset: int | None = None):
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Token:
+    """A significant piece of SPARQL text and where it is."""
+
+    kind: str  # string, iri, var, word, other (whitespace and comments are dropped)
+    text: str
+    start: int
+    depth: int  # brace depth before this token
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of ``text`` with their brace depth."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        value = match.group()
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "other" and value in "'\"":
+            raise SparqlTextError("a string is not closed", match.start())
+        yield Token(kind, value, match.start(), depth)
+        if value == "{" and kind == "other":
+            depth += 1
+        elif value == "}" and kind == "other":
+            depth = max(0, depth - 1)
+
+
+def _keyword(token: Token) -> str | None:
+    return token.text.upper() if token.kind == "word" and ":" not in token.text else None
+
+
+def operation(text: str) -> str | None:
+    """The first keyword after the prologue: a query form, an update keyword, or ``None``."""
+    expect_iri = False
+    for token in tokens(text):
+        word = _keyword(token)
+        if expect_iri:
+            expect_iri = token.kind != "iri"
+            continue
+        if word in ("BASE", "PREFIX"):
+            expect_iri = True
+            continue
+        return word
+    return None
+
+
+def is_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL Update request rather than a query."""
+    return operation(text) in UPDATE_KEYWORDS
+
+
+def variables(text: str) -> list[Token]:
+    """Every variable token (``?x`` and ``$x``) in order of appearance."""
+    return [token for token in tokens(text) if token.kind == "var"]
+
+
+def projection(text: str) -> set[str] | None:
+    """Names of the variables the outermost SELECT projects; ``None`` for ``SELECT *`` or a
+    query form without a projection (ASK, CONSTRUCT, DESCRIBE)."""
+    names: set[str] = set()
+    in_select = False
+    parens = 0
+    after_as = False
+    for token in tokens(text):
+        if token.depth > 0:
+            break
+        word = _keyword(token)
+        if not in_select:
+            if word in QUERY_FORMS:
+                if word != "SELECT":
+                    return None
+                in_select = True
+            continue
+        if token.text == "{" or word in ("WHERE", "FROM"):
+            break
+        if token.text == "*" and parens == 0:
+            return None
+        if token.text == "(":
+            parens += 1
+        elif token.text == ")":
+            parens -= 1
+        elif word == "AS":
+            after_as = True
+        elif token.kind == "var" and (parens == 0 or after_as):
+            names.add(token.text[1:])
+            after_as = False
+    return names
+
+
+def where_group_start(text: str) -> int:
+    """Offset just after the ``{`` that opens the outermost WHERE group."""
+    stream = tokens(text)
+    form = None
+    for token in stream:
+        word = _keyword(token)
+        if token.depth == 0 and word in QUERY_FORMS + UPDATE_KEYWORDS:
+            form = word
+            break
+    if form not in QUERY_FORMS:
+        raise SparqlTextError("no SELECT, CONSTRUCT, DESCRIBE or ASK query form")
+    if form == "CONSTRUCT":
+        # CONSTRUCT { template } WHERE { pattern }: taking the template's brace here leaves
+        # the pattern's as the next one at depth 0.
+        following = next(stream, None)
+        if following is not None and _keyword(following) == "WHERE":
+            raise SparqlTextError(
+                "CONSTRUCT WHERE { … } (the short form) has no separate WHERE group",
+                following.start,
+            )
+    for token in stream:
+        if token.depth == 0 and token.text == "{" and token.kind == "other":
+            return token.start + 1
+    raise SparqlTextError(f"the {form} query has no WHERE {{ … }} group")
+
+
+def insert_values(text: str, bindings: Mapping[str, str]) -> str:
+    """``text`` with ``VALUES (?a ?b) { (t1 t2) }`` at the start of its outermost WHERE group.
+
+    ``bindings`` maps variable names to terms already written in N-Triples syntax, which is also
+    SPARQL syntax. At the start of the group the values join the pattern exactly as the engine's
+    substitution does; a trailing ``VALUES`` clause would join after GROUP BY instead. The block
+    goes on the brace's own line, so line numbers in error messages stay those of the file.
+    """
+    if not bindings:
+        return text
+    at = where_group_start(text)
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(bindings.values())
+    return f"{text[:at]} VALUES ({names}) {{ ({terms}) }} {text[at:]}"
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+
+
+def split_position(message: str) -> tuple[int | None, int | None, str]:
+    """Split an Oxigraph parser message ``error at L:C: what`` into line, column and text."""
+    match = _POSITION.match(message.strip())
+    if not match:
+        return None, None, message.strip()
+    return int(match.group(1)), int(match.group(2)), match.group(3)
