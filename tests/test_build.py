@@ -35,6 +35,7 @@ def test_build_writes_store_dumps_and_graphs(project_dir):
         "dataset.nq",
         "dataset.trig",
         "dataset.jsonld",
+        "dataset.rdf",
         "context.jsonld",
         "validation.ttl",
         "validation.json",

@@ -29,6 +29,7 @@ from sdglod.formats import (
     result_format_for_media_type,
     result_formats_for,
 )
+from sdglod.names import compact_iri
 from sdglod.project import load_project
 from sdglod.queries import load_queries, run_query
 from sdglod.results import (
@@ -37,7 +38,6 @@ from sdglod.results import (
     SelectResult,
     TableStyle,
     Vocabulary,
-    compact_iri,
     fetch_labels,
     format_table,
     from_sparql_json,

@@ -19,7 +19,7 @@ from . import __version__
 from .backends import Backend, open_backend, project_vocabulary
 from .build import build as run_build
 from .build import current_build
-from .errors import ExitCode, ProjectError, QueryError, SdglodError
+from .errors import ExitCode, NoBuildError, ProjectError, QueryError, SdglodError
 from .formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, result_format
 from .project import Project, load_project
 from .queries import (
@@ -188,6 +188,75 @@ def _write_report(text: str, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, help="HTTP worker processes.")
+@click.option(
+    "--query-workers",
+    default=2,
+    show_default=True,
+    help="Processes that run queries, per HTTP worker (each holds a copy of the store).",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--row-limit", default=10_000, show_default=True, help="Solutions or triples in one answer."
+)
+@click.option(
+    "--allow-service",
+    multiple=True,
+    metavar="URL",
+    help="An endpoint that SERVICE (federated query) may call (repeatable; default: none).",
+)
+@click.option("--disk", is_flag=True, help="Query the store on disk instead of a copy in memory.")
+@click.option(
+    "--cache-entries", default=1024, show_default=True, help="Answers cached per build (0: none)."
+)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int,
+    query_workers: int,
+    timeout: float,
+    row_limit: int,
+    allow_service: tuple[str, ...],
+    disk: bool,
+    cache_entries: int,
+) -> None:
+    """Serve the current build: a read-only SPARQL endpoint, canned queries and pages.
+
+    Builds first if the project has never been built.
+    """
+    from .web.config import ServerConfig
+    from .web.server import run
+
+    project = _project(ctx)
+    try:
+        current_build(project)
+    except NoBuildError:
+        click.echo("no build yet: building first")
+        run_build(project)
+    config = ServerConfig(
+        project_root=project.root,
+        timeout=timeout,
+        row_limit=row_limit,
+        query_workers=query_workers,
+        in_memory=not disk,
+        cache_entries=cache_entries,
+        allowed_services=allow_service,
+        base=ctx.obj[1],
+    )
+    click.echo(f"sdglod serving {project.root} at http://{host}:{port}/sparql")
+    run(config, host, port, workers)
 
 
 @cli.command()

@@ -26,6 +26,7 @@ _OX_FORMATS = {
     "nt": RdfFormat.N_TRIPLES,
     "nq": RdfFormat.N_QUADS,
     "trig": RdfFormat.TRIG,
+    "rdf": RdfFormat.RDF_XML,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 # A local name that Turtle accepts after a prefix without escaping (a conservative subset).
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
@@ -10,8 +11,8 @@ _NT_IRI = re.compile(r"^<([^>]*)>$")
 _NT_TYPED = re.compile(r'^(".*")\^\^<([^>]*)>$', re.DOTALL)
 
 
-def prefixed_name(iri: str, prefixes: dict[str, str]) -> str:
-    """``iri`` as ``prefix:local`` with the longest matching namespace, else ``<iri>``."""
+def compact_iri(iri: str, prefixes: Mapping[str, str]) -> str:
+    """``iri`` as ``prefix:local`` with the longest matching namespace, else the IRI itself."""
     best = ""
     for name, namespace in prefixes.items():
         if (
@@ -20,10 +21,16 @@ def prefixed_name(iri: str, prefixes: dict[str, str]) -> str:
             and _LOCAL.match(iri[len(namespace) :])
         ):
             best = name
-    return f"{best}:{iri[len(prefixes[best]) :]}" if best else f"<{iri}>"
+    return f"{best}:{iri[len(prefixes[best]) :]}" if best else iri
 
 
-def display_term(ntriples: str, prefixes: dict[str, str]) -> str:
+def prefixed_name(iri: str, prefixes: Mapping[str, str]) -> str:
+    """``iri`` as ``prefix:local`` where a prefix fits, else in Turtle's ``<iri>`` form."""
+    compact = compact_iri(iri, prefixes)
+    return compact if compact != iri else f"<{iri}>"
+
+
+def display_term(ntriples: str, prefixes: Mapping[str, str]) -> str:
     """An RDF term in N-Triples form, with its IRIs shortened to prefixed names."""
     if found := _NT_IRI.match(ntriples):
         return prefixed_name(found.group(1), prefixes)

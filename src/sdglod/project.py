@@ -157,7 +157,14 @@ def load_project(root: Path | None = None, base: str | None = None) -> Project:
             )
         if not files or not all(isinstance(f, str) for f in files):
             raise ProjectError(f"graph {name!r} has no `files` list", where)
-        areas.append(GraphArea(name, f"{chosen_base}graph/{name}", tuple(files)))
+        iri = entry.get("iri", f"{chosen_base}graph/{name}")
+        if not isinstance(iri, str) or not _ABSOLUTE_IRI.match(iri):
+            raise ProjectError(
+                f"graph {name!r} has iri {iri!r}, which is not an absolute IRI",
+                where,
+                "leave `iri` out (the graph is then named {base}graph/{name}) or give an IRI",
+            )
+        areas.append(GraphArea(name, iri, tuple(files)))
     if not areas:
         raise ProjectError("no [[graphs]] entries", where, "see README.md for an example")
     if len({a.name for a in areas}) != len(areas):

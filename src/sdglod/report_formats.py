@@ -16,13 +16,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
 from . import __version__
 from .dumps import Dumper
 from .errors import SdglodError
 from .formats import rdf_format
 from .names import display_term, prefixed_name
+from .terms import term_from_ntriples
 from .validation import Report, Severity, ValidationResult
 
 FORMATS = ("text", "json", "junit", "github", "sarif", "turtle")
@@ -413,7 +414,7 @@ def report_quads(report: Report) -> list[Quad]:
         if result.path and not is_complex_path(result.path):
             add(node, SH + "resultPath", NamedNode(result.path))
         if result.value is not None:
-            add(node, SH + "value", _parse_term(result.value))
+            add(node, SH + "value", term_from_ntriples(result.value))
         for language, message in sorted(result.messages.items()):
             add(node, SH + "resultMessage", Literal(message, language=language or None))
         if result.shape and not result.shape.startswith("_:"):
@@ -427,13 +428,8 @@ def report_quads(report: Report) -> list[Quad]:
 
 def _term(node_id: str) -> NamedNode | BlankNode | Literal:
     if node_id.startswith('"'):
-        return _parse_term(node_id)
+        return term_from_ntriples(node_id)
     return BlankNode(node_id[2:]) if node_id.startswith("_:") else NamedNode(node_id)
-
-
-def _parse_term(ntriples: str) -> NamedNode | BlankNode | Literal:
-    triple = next(iter(parse(f"<urn:s> <urn:p> {ntriples} .", format=RdfFormat.N_TRIPLES)))
-    return triple.object
 
 
 def _turtle(report: Report, lang: str, strict: bool, color: bool) -> str:

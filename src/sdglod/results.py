@@ -49,6 +49,7 @@ from .formats import (
     result_format,
     result_formats_for,
 )
+from .names import compact_iri
 
 if TYPE_CHECKING:
     from .backends import Backend
@@ -273,18 +274,6 @@ def serialize_result(
 # --- Tables for people ---------------------------------------------------------------------
 
 
-def compact_iri(iri: str, prefixes: Mapping[str, str]) -> str:
-    """``prefix:local`` for the longest matching namespace, else the IRI itself."""
-    best = ""
-    name = ""
-    for prefix, namespace in prefixes.items():
-        if iri.startswith(namespace) and len(namespace) > len(best):
-            local = iri[len(namespace) :]
-            if local and all(c.isalnum() or c in "_-." for c in local) and local[-1] != ".":
-                best, name = namespace, prefix
-    return f"{name}:{iri[len(best) :]}" if best else iri
-
-
 def cell_text(term: Term | None, vocabulary: Vocabulary, labels: Mapping[str, str]) -> str:
     """What a table shows for a term: a label, a compact IRI, or a literal's text."""
     if term is None:
@@ -395,24 +384,36 @@ def iris_in(result: Result) -> list[str]:
     return list(seen)
 
 
-def fetch_labels(backend: Backend, iris: Sequence[str], lang: str) -> dict[str, str]:
-    """Labels in ``lang`` for ``iris``, asked of ``backend``: ``schema:name`` first, then
-    ``skos:prefLabel``, then ``rdfs:label``; the first in code-point order among equals."""
+def label_queries(iris: Sequence[str], lang: str) -> list[str]:
+    """SELECT queries (one per batch of IRIs) for the labels of ``iris`` in ``lang``."""
     wanted = Literal(lang)
     ranks = " ".join(f"({NamedNode(p)} {rank})" for rank, p in enumerate(LABEL_PROPERTIES))
-    best: dict[str, tuple[int, str]] = {}
+    queries = []
     for start in range(0, len(iris), _LABEL_BATCH):
         # The IRIs come from a result and are written by pyoxigraph (NamedNode checks them),
         # so this text cannot be steered by data.
         values = " ".join(str(NamedNode(iri)) for iri in iris[start : start + _LABEL_BATCH])
-        found = backend.run(
+        queries.append(
             f"SELECT ?s ?rank ?label WHERE {{ VALUES ?s {{ {values} }} "
             f"VALUES (?p ?rank) {{ {ranks} }} ?s ?p ?label "
             f"FILTER(langMatches(lang(?label), {wanted})) }}"
         )
+    return queries
+
+
+def labels_from(results: Iterable[Result]) -> dict[str, str]:
+    """The best label per IRI from the answers to :func:`label_queries`: ``schema:name``
+    first, then ``skos:prefLabel``, then ``rdfs:label``; the first in code-point order."""
+    best: dict[str, tuple[int, str]] = {}
+    for found in results:
         assert isinstance(found, SelectResult)
         for subject, rank, label in found.rows:
             key = (int(rank.value), label.value)
             if subject.value not in best or key < best[subject.value]:
                 best[subject.value] = key
     return {iri: label for iri, (_, label) in best.items()}
+
+
+def fetch_labels(backend: Backend, iris: Sequence[str], lang: str) -> dict[str, str]:
+    """Labels in ``lang`` for ``iris``, asked of ``backend`` (see :func:`labels_from`)."""
+    return labels_from(backend.run(query) for query in label_queries(iris, lang))

@@ -197,3 +197,32 @@ def split_position(message: str) -> tuple[int | None, int | None, str]:
     if not match:
         return None, None, message.strip()
     return int(match.group(1)), int(match.group(2)), match.group(3)
+
+
+def service_endpoints(text: str) -> list[str | None]:
+    """The endpoints of every ``SERVICE`` clause in ``text``: an IRI (prefixed names expanded
+    by the query's own ``PREFIX`` declarations), or ``None`` where a variable or anything else
+    names it — a federated query makes the engine send requests of its own."""
+    prefixes: dict[str, str] = {}
+    found: list[str | None] = []
+    stream = list(tokens(text))
+    for index, token in enumerate(stream):
+        word = _keyword(token)
+        if word == "PREFIX" and index + 2 < len(stream):
+            name, iri = stream[index + 1], stream[index + 2]
+            if name.kind == "word" and name.text.endswith(":") and iri.kind == "iri":
+                prefixes[name.text[:-1]] = iri.text[1:-1]
+        if word != "SERVICE":
+            continue
+        following = stream[index + 1 : index + 3]
+        if following and _keyword(following[0]) == "SILENT":
+            following = following[1:]
+        target = following[0] if following else None
+        if target is not None and target.kind == "iri":
+            found.append(target.text[1:-1])
+        elif target is not None and target.kind == "word" and ":" in target.text:
+            name, _, local = target.text.partition(":")
+            found.append(prefixes[name] + local if name in prefixes else None)
+        else:
+            found.append(None)
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pyoxigraph import Quad, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
 from pyoxigraph import Store as _OxStore
 
 from .errors import NoBuildError
@@ -38,9 +38,28 @@ class Store:
         store.extend(quads)
         return cls(store)
 
-    def query(self, sparql: str, **options: object) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs (``options`` as pyoxigraph's)."""
-        return self._store.query(sparql, use_default_graph_as_union=True, **options)
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        **options: object,
+    ) -> QueryResult:
+        """Run a SPARQL query (``options`` as pyoxigraph's).
+
+        The default graph is the union of all named graphs, unless the SPARQL protocol's
+        ``default_graphs``/``named_graphs`` name the dataset: then exactly those graphs (an
+        empty default graph if only named graphs are given).
+        """
+        if default_graphs is None and named_graphs is None:
+            return self._store.query(sparql, use_default_graph_as_union=True, **options)
+        return self._store.query(
+            sparql,
+            default_graph=[NamedNode(iri) for iri in default_graphs or []] or None,
+            named_graphs=None if named_graphs is None else [NamedNode(i) for i in named_graphs],
+            **options,
+        )
 
     def quads(self) -> Iterator[Quad]:
         """Every quad of every named graph, in the store's own order."""

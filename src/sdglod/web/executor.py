@@ -1,0 +1,228 @@
+"""The cost guard: queries run in a pool of worker processes, each under a time limit.
+
+A query that outlives its limit gets a timeout answer and its worker is killed at once (so it
+stops burning a CPU — pyoxigraph has no cancellation) and replaced. Other queries keep being
+answered by the other workers meanwhile. Results are cut at a row limit, with the cut said.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+
+from .worker import _LENGTH
+
+log = logging.getLogger("sdglod.web")
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to run: text, bound parameters (N-Triples), dataset, format and row limit."""
+
+    query: str
+    format: str
+    limit: int
+    bindings: dict[str, str] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    base: str | None = None  # what relative IRIs in the query resolve against
+
+    def key(self) -> str:
+        """A stable text that identifies the job's result (for caches and ETags)."""
+        return json.dumps(self.payload(), sort_keys=True, ensure_ascii=False)
+
+    def payload(self) -> dict:
+        return {
+            "query": self.query,
+            "format": self.format,
+            "limit": self.limit,
+            "bindings": dict(sorted(self.bindings.items())),
+            "default_graphs": None if self.default_graphs is None else list(self.default_graphs),
+            "named_graphs": None if self.named_graphs is None else list(self.named_graphs),
+            "base": self.base,
+        }
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """What a job gave: a serialised result, or an error the client caused."""
+
+    ok: bool
+    body: bytes = b""
+    kind: str = ""
+    size: int = 0
+    truncated: bool = False
+    code: str = ""
+    message: str = ""
+    line: int | None = None
+    column: int | None = None
+
+
+class QueryTimeout(Exception):
+    """The query ran past its time limit (its worker was stopped)."""
+
+
+class PoolBusy(Exception):
+    """No worker became free within the query's time limit."""
+
+
+class WorkerFailed(Exception):
+    """A worker died while running a query."""
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What a worker needs to start: the build's store and how to write IRIs."""
+
+    store: str
+    in_memory: bool
+    prefixes: dict[str, str]
+    context: dict[str, str]
+
+
+class _Worker:
+    def __init__(self, process: asyncio.subprocess.Process):
+        self.process = process
+
+    @classmethod
+    async def start(cls, setup: WorkerSetup) -> _Worker:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "sdglod.web.worker",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        worker = cls(process)
+        await worker._send(
+            {
+                "store": setup.store,
+                "in_memory": setup.in_memory,
+                "prefixes": setup.prefixes,
+                "context": setup.context,
+            }
+        )
+        ready = json.loads(await worker._receive())
+        if not ready.get("ready"):
+            raise WorkerFailed("the query worker did not start")
+        return worker
+
+    async def _send(self, message: dict) -> None:
+        payload = json.dumps(message, ensure_ascii=False).encode("utf-8")
+        assert self.process.stdin is not None
+        self.process.stdin.write(_LENGTH.pack(len(payload)) + payload)
+        await self.process.stdin.drain()
+
+    async def _receive(self) -> bytes:
+        assert self.process.stdout is not None
+        head = await self.process.stdout.readexactly(_LENGTH.size)
+        (size,) = _LENGTH.unpack(head)
+        return await self.process.stdout.readexactly(size)
+
+    async def run(self, job: QueryJob) -> QueryAnswer:
+        await self._send(job.payload())
+        meta = json.loads(await self._receive())
+        body = await self._receive()
+        if not meta.pop("ok"):
+            return QueryAnswer(ok=False, **meta)
+        return QueryAnswer(ok=True, body=body, **meta)
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+
+    async def close(self) -> None:
+        if self.process.returncode is None:
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            try:
+                await asyncio.wait_for(self.process.wait(), 2)
+            except asyncio.TimeoutError:
+                self.kill()
+                await self.process.wait()
+
+
+class QueryPool:
+    """A fixed number of query workers; a query waits for a free one, within its time limit."""
+
+    def __init__(self, setup: WorkerSetup, size: int):
+        if size < 1:
+            raise ValueError("a query pool needs at least one worker")
+        self.setup = setup
+        self.size = size
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+        self._pending: set[asyncio.Task] = set()
+        self.killed = 0  # workers stopped for running past their limit, for tests and logs
+
+    async def start(self) -> None:
+        workers = await asyncio.gather(*(_Worker.start(self.setup) for _ in range(self.size)))
+        for worker in workers:
+            self._all.add(worker)
+            self._idle.put_nowait(worker)
+
+    async def run(self, job: QueryJob, timeout: float) -> QueryAnswer:
+        """Run ``job`` within ``timeout`` seconds (waiting for a worker included)."""
+        deadline = time.monotonic() + timeout
+        worker = await self._acquire(timeout)
+        try:
+            answer = await asyncio.wait_for(worker.run(job), max(deadline - time.monotonic(), 0))
+        except asyncio.TimeoutError:
+            self.killed += 1
+            log.warning("query stopped after %.1f s; its worker is replaced", timeout)
+            # Wait for the kill to take effect, so that the CPU is free when the client hears.
+            worker.kill()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(worker.process.wait(), 5)
+            self._replace(worker)
+            raise QueryTimeout from None
+        except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError) as err:
+            self._replace(worker)
+            raise WorkerFailed(f"the query worker died: {err}") from None
+        except BaseException:
+            # Cancelled (the client went away): the worker may be mid-query; replace it.
+            self._replace(worker)
+            raise
+        self._idle.put_nowait(worker)
+        return answer
+
+    async def _acquire(self, timeout: float) -> _Worker:
+        # Not wait_for(queue.get()): on Python < 3.12 a timeout racing a completed get can
+        # lose the worker it got.
+        getter = asyncio.ensure_future(self._idle.get())
+        done, _ = await asyncio.wait({getter}, timeout=timeout)
+        if getter in done:
+            return getter.result()
+        getter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            worker = await getter
+            self._idle.put_nowait(worker)  # it arrived while we gave up: hand it back
+        raise PoolBusy
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self._all.discard(worker)
+        task = asyncio.create_task(self._respawn(worker))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _respawn(self, dead: _Worker) -> None:
+        await dead.process.wait()
+        fresh = await _Worker.start(self.setup)
+        self._all.add(fresh)
+        self._idle.put_nowait(fresh)
+
+    async def close(self) -> None:
+        for task in list(self._pending):
+            task.cancel()
+        await asyncio.gather(*(w.close() for w in list(self._all)), return_exceptions=True)
+        self._all.clear()
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (tests check that a runaway one is gone)."""
+        return sorted(w.process.pid for w in self._all)

@@ -1,0 +1,72 @@
+"""The words of the pages in Latvian and English, and how a request picks its language."""
+
+from __future__ import annotations
+
+LANGUAGES = ("lv", "en")
+DEFAULT_LANGUAGE = "lv"
+
+WORDS: dict[str, dict[str, str]] = {
+    "home": {"lv": "Sākums", "en": "Home"},
+    "query": {"lv": "SPARQL vaicājums", "en": "SPARQL query"},
+    "queries": {"lv": "Gatavie vaicājumi", "en": "Canned queries"},
+    "api": {"lv": "API apraksts (OpenAPI)", "en": "API description (OpenAPI)"},
+    "run": {"lv": "Izpildīt", "en": "Run"},
+    "examples": {"lv": "Piemēri", "en": "Examples"},
+    "choose_example": {"lv": "— izvēlieties piemēru —", "en": "— choose an example —"},
+    "results": {"lv": "Rezultāti", "en": "Results"},
+    "rows": {"lv": "rindas", "en": "rows"},
+    "triples": {"lv": "trijnieki", "en": "triples"},
+    "download": {"lv": "Lejupielādēt", "en": "Download"},
+    "share": {"lv": "Saite uz šo vaicājumu", "en": "Link to this query"},
+    "truncated": {
+        "lv": "Rezultāts ir saīsināts līdz {limit} rindām.",
+        "en": "The result is cut at {limit} rows.",
+    },
+    "no_results": {"lv": "Nav rezultātu.", "en": "No results."},
+    "error": {"lv": "Kļūda", "en": "Error"},
+    "parameters": {"lv": "Parametri", "en": "Parameters"},
+    "none": {"lv": "nav", "en": "none"},
+    "sparql_text": {"lv": "SPARQL teksts", "en": "SPARQL text"},
+    "name": {"lv": "Nosaukums", "en": "Name"},
+    "title": {"lv": "Virsraksts", "en": "Title"},
+    "description": {"lv": "Apraksts", "en": "Description"},
+    "true": {"lv": "jā", "en": "yes"},
+    "false": {"lv": "nē", "en": "no"},
+    "answer": {"lv": "Atbilde", "en": "Answer"},
+    "language": {"lv": "Valoda", "en": "Language"},
+    "shortcut": {"lv": "Ctrl+Enter izpilda vaicājumu", "en": "Ctrl+Enter runs the query"},
+    "line": {"lv": "rinda", "en": "line"},
+    "column": {"lv": "kolonna", "en": "column"},
+    "optional": {"lv": "nav obligāts", "en": "optional"},
+    "skip": {"lv": "Pāriet uz saturu", "en": "Skip to content"},
+    "index_intro": {
+        "lv": "Saistītie atvērtie dati par muzejiem, bibliotēkām un ANO ilgtspējīgas "
+        "attīstības mērķiem.",
+        "en": "Linked open data about museums, libraries and the UN Sustainable Development Goals.",
+    },
+}
+
+
+def word(key: str, lang: str, **values: object) -> str:
+    """The word ``key`` in ``lang`` (English if missing), with ``{values}`` filled in."""
+    entry = WORDS[key]
+    return entry.get(lang, entry["en"]).format(**values)
+
+
+def page_language(query_lang: str | None, accept_language: str | None) -> str:
+    """``?lang=`` if it is lv or en, else the first of lv/en in ``Accept-Language``, else lv."""
+    if query_lang in LANGUAGES:
+        return query_lang
+    ranked = []
+    for order, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.split("-")[0].lower()
+        if primary in LANGUAGES and quality > 0:
+            ranked.append((-quality, order, primary))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE

@@ -1,0 +1,258 @@
+"""``/openapi.json``: an OpenAPI 3.1 document generated from the canned queries' headers.
+
+One operation per canned query (typed parameters with defaults and enumerations), plus the
+SPARQL endpoint and the query list. Adding a ``.rq`` file adds an operation.
+"""
+
+from __future__ import annotations
+
+from .. import __version__
+from ..formats import BOOLEAN, GRAPH, RESULT_FORMATS, SOLUTIONS
+from ..queries import PARAM_TYPES, CannedQuery
+from .endpoint import ENDPOINT_FORMATS, FORM, SPARQL_QUERY
+
+_SCHEMA_OF_TYPE = {
+    "iri": {"type": "string", "format": "iri"},
+    "string": {"type": "string"},
+    "lang": {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
+    "integer": {"type": "integer"},
+    "date": {"type": "string", "format": "date"},
+    "sdg-code": {
+        "type": "string",
+        "pattern": "^0?(1[0-7]|[1-9])(\\.(0?[1-9]|[1-9][0-9]|[a-dA-D]))?$",
+    },
+}
+_SPARQL_JSON = {
+    "type": "object",
+    "description": "SPARQL 1.1 Query Results JSON Format",
+    "properties": {
+        "head": {
+            "type": "object",
+            "properties": {"vars": {"type": "array", "items": {"type": "string"}}},
+        },
+        "results": {
+            "type": "object",
+            "properties": {
+                "bindings": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": {"$ref": "#/components/schemas/RdfTerm"},
+                    },
+                }
+            },
+            "required": ["bindings"],
+        },
+        "boolean": {"type": "boolean"},
+    },
+    "required": ["head"],
+}
+_RDF_TERM = {
+    "type": "object",
+    "properties": {
+        "type": {"enum": ["uri", "literal", "bnode", "triple"]},
+        "value": {},
+        "xml:lang": {"type": "string"},
+        "datatype": {"type": "string"},
+    },
+    "required": ["type", "value"],
+}
+_ERROR = {
+    "type": "object",
+    "description": "The one error shape of every 4xx and 5xx answer.",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "status": {"type": "integer"},
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "hint": {"type": "string"},
+                "line": {"type": ["integer", "null"]},
+                "column": {"type": ["integer", "null"]},
+            },
+            "required": ["status", "code", "message"],
+        }
+    },
+    "required": ["error"],
+}
+
+
+_ALL_FORMATS = sorted({name for names in ENDPOINT_FORMATS.values() for name in names})
+
+
+def _content(kinds: list[str]) -> dict:
+    names: list[str] = []
+    for kind in kinds:
+        names += [n for n in ENDPOINT_FORMATS[kind] if n not in names]
+    content = {}
+    for name in names:
+        fmt = RESULT_FORMATS[name]
+        if name == "json":
+            content[fmt.media_type] = {"schema": {"$ref": "#/components/schemas/SparqlResults"}}
+        elif name == "jsonld":
+            content[fmt.media_type] = {"schema": {"type": "object"}}
+        else:
+            content[fmt.media_type] = {"schema": {"type": "string"}}
+    return content
+
+
+def _errors(codes: dict[str, tuple[int, str]], statuses: list[int]) -> dict:
+    responses = {}
+    for status in statuses:
+        meaning = "; ".join(f"{code}: {text}" for code, (s, text) in codes.items() if s == status)
+        responses[str(status)] = {
+            "description": meaning,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+    return responses
+
+
+def _canned_operation(query: CannedQuery, codes: dict[str, tuple[int, str]]) -> dict:
+    kind = {"SELECT": SOLUTIONS, "ASK": BOOLEAN}.get(query.form, GRAPH)
+    parameters = []
+    for parameter in query.parameters:
+        schema = dict(_SCHEMA_OF_TYPE[parameter.type])
+        if parameter.default is not None:
+            schema["default"] = (
+                int(parameter.default) if parameter.type == "integer" else parameter.default
+            )
+        if parameter.values:
+            schema["enum"] = [
+                int(v) if parameter.type == "integer" else v for v in parameter.values
+            ]
+        parameters.append(
+            {
+                "name": parameter.name,
+                "in": "query",
+                "required": parameter.required,
+                "description": (
+                    f"{parameter.description.get('en', '')} ({PARAM_TYPES[parameter.type]}) — "
+                    f"{parameter.description.get('lv', '')}"
+                ),
+                "schema": schema,
+            }
+        )
+    return {
+        "get": {
+            "operationId": "query_" + query.name.replace("-", "_"),
+            "summary": query.title.get("en", query.name),
+            "description": f"{query.description.get('en', '')}\n\n"
+            f"{query.title.get('lv', '')}: {query.description.get('lv', '')}",
+            "tags": ["canned queries", *query.tags],
+            "parameters": parameters,
+            "responses": {
+                "200": {
+                    "description": "the result; the format follows Accept (or a suffix such as "
+                    f".csv on /queries/{query.name}.csv)",
+                    "content": _content([kind]),
+                },
+                **_errors(codes, [400, 406, 503]),
+            },
+        }
+    }
+
+
+def openapi_document(runtime: object, server_url: str, codes: dict[str, tuple[int, str]]) -> dict:
+    """The OpenAPI 3.1 description of the server's API."""
+    queries: dict[str, CannedQuery] = runtime.queries  # type: ignore[attr-defined]
+    paths: dict[str, dict] = {
+        "/sparql": {
+            "get": {
+                "operationId": "sparql_get",
+                "summary": "SPARQL 1.1 query (GET); without a query: the Service Description",
+                "parameters": [
+                    {
+                        "name": "query",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE)",
+                    },
+                    {
+                        "name": "default-graph-uri",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
+                        "explode": True,
+                    },
+                    {
+                        "name": "named-graph-uri",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
+                        "explode": True,
+                    },
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "schema": {
+                            "enum": sorted({n for ns in ENDPOINT_FORMATS.values() for n in ns})
+                        },
+                        "description": "a result format instead of Accept",
+                    },
+                    {
+                        "name": "timeout",
+                        "in": "query",
+                        "schema": {"type": "number", "exclusiveMinimum": 0},
+                        "description": "a lower time limit in seconds (at least 0.5 s are "
+                        "given; more than the server's limit is cut to it)",
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the result, or the Service Description (Turtle)",
+                        "content": _content([SOLUTIONS, GRAPH]),
+                    },
+                    **_errors(codes, [400, 406, 503]),
+                },
+            },
+            "post": {
+                "operationId": "sparql_post",
+                "summary": "SPARQL 1.1 query (POST)",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        SPARQL_QUERY: {"schema": {"type": "string"}},
+                        FORM: {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"query": {"type": "string"}},
+                                "required": ["query"],
+                            }
+                        },
+                    },
+                },
+                "responses": {
+                    "200": {"description": "the result", "content": _content([SOLUTIONS, GRAPH])},
+                    **_errors(codes, [400, 406, 413, 415, 503]),
+                },
+            },
+        },
+        "/queries": {
+            "get": {
+                "operationId": "list_queries",
+                "summary": "The canned queries, with their parameters",
+                "responses": {
+                    "200": {
+                        "description": "the list",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+    }
+    for name in sorted(queries):
+        paths[f"/queries/{name}"] = _canned_operation(queries[name], codes)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "sdglod SPARQL endpoint and canned queries",
+            "version": __version__,
+            "description": "A read-only SPARQL 1.1 endpoint and canned queries over the "
+            "dataset. Every error answer has the shape of the Error schema.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {
+            "schemas": {"SparqlResults": _SPARQL_JSON, "RdfTerm": _RDF_TERM, "Error": _ERROR}
+        },
+    }
