@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve build test lint chromium clean
+.PHONY: serve build test lint chromium clean bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,18 @@ test: $(INSTALLED) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Benchmarks (benchmarks/README.md): on demand, never part of `make test`. Takes ~40 minutes;
+# pick fewer with e.g. `make bench BENCH_ARGS="--sizes 10k,100k"`.
+BENCH_INSTALLED := $(VENV)/.installed-bench
+BENCH_ARGS ?=
+
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+bench: $(BENCH_INSTALLED)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

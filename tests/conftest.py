@@ -60,14 +60,14 @@ def reference() -> Path:
 @pytest.fixture(scope="session")
 def start_oxigraph(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[[], OxigraphServer]]:
+) -> Iterator[Callable[..., OxigraphServer]]:
     """Start real ``oxigraph serve`` processes on 127.0.0.1 (each empty, on a free port);
     every one is stopped at the end of the session, whatever happened."""
     servers: list[OxigraphServer] = []
 
-    def start() -> OxigraphServer:
+    def start(*options: str) -> OxigraphServer:
         folder = tmp_path_factory.mktemp("oxigraph")
-        server = OxigraphServer(folder / "store", folder / "server.log")
+        server = OxigraphServer(folder / "store", folder / "server.log", *options)
         servers.append(server)
         return server.start()
 
@@ -80,3 +80,19 @@ def start_oxigraph(
         finally:
             for server in servers:
                 server.stop()
+
+
+@pytest.fixture(scope="session")
+def remote_store(built: tuple[Project, Build], start_oxigraph) -> OxigraphServer:
+    """A real ``oxigraph serve`` holding the real build (all its named graphs), for the web
+    tests that run over both backends; it stops runaway queries itself after 5 s."""
+    server = start_oxigraph("--timeout-s", "5")
+    server.load(built[1].dist_path / "dataset.nq")
+    return server
+
+
+def backend_for(request: pytest.FixtureRequest) -> str | None:
+    """The ``--backend`` URL for a fixture parametrised with "embedded" or "remote"."""
+    if request.param == "remote":
+        return request.getfixturevalue("remote_store").query_url
+    return None

@@ -42,9 +42,10 @@ def free_port() -> int:
 class OxigraphServer:
     """An ``oxigraph serve`` process (read-write, queries over the union of all graphs)."""
 
-    def __init__(self, location: Path, log: Path):
+    def __init__(self, location: Path, log: Path, *options: str):
         self.location = location
         self.log = log
+        self.options = options  # more `oxigraph serve` options, e.g. --timeout-s 5
         self.port = 0
         self.process: subprocess.Popen | None = None
 
@@ -79,6 +80,7 @@ class OxigraphServer:
                         "--bind",
                         f"{HOST}:{self.port}",
                         "--union-default-graph",
+                        *self.options,
                     ],
                     stdin=subprocess.DEVNULL,
                     stdout=log,

@@ -40,6 +40,11 @@ def test_build_writes_store_dumps_and_graphs(project_dir):
         "validation.ttl",
         "validation.json",
         "shapes.ttl",
+        "events.framed.jsonld",
+        "void.ttl",
+        "catalog.ttl",
+        "catalog.jsonld",
+        "dataset.schema.jsonld",
     }
     manifest = current_build(load_project(project_dir)).manifest
     assert set(manifest["graphs"]) == {

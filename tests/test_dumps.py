@@ -68,3 +68,31 @@ def test_turtle_dump_reads_like_the_sources(dist):
     assert "event:baltic-sdg-2021 a schema:Event ;" in turtle
     # Unicode is written as itself, not escaped.
     assert "Jēkabsone" in turtle
+
+
+def test_the_sort_key_orders_terms_of_one_value_as_their_ntriples_forms():
+    # The key holds a short form instead of the whole N-Triples form (texts would be in it
+    # twice); the order of terms with the same value must stay that of their N-Triples forms.
+    from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+    from sdglod.dumps import _statement_key
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    terms = [
+        NamedNode("urn:x"),
+        BlankNode("x"),
+        Literal("urn:x"),
+        Literal("x"),
+        Literal("x", language="en"),
+        Literal("x", language="en-gb"),
+        Literal("x", language="lv"),
+        Literal("x", datatype=NamedNode(xsd + "token")),
+        Literal("x", datatype=NamedNode(xsd + "anyURI")),
+        Literal('x "quoted"\n', language="en"),
+        Literal('x "quoted"\n'),
+    ]
+    quads = [Quad(NamedNode("urn:s"), NamedNode("urn:p"), term) for term in terms]
+    by_key = sorted(quads, key=_statement_key)
+    by_ntriples = sorted(quads, key=lambda q: (q.object.value, str(q.object)))
+    assert by_key == by_ntriples
+    assert len({_statement_key(q) for q in quads}) == len(quads)

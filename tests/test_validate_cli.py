@@ -105,12 +105,16 @@ def test_no_shapes_at_all_exits_2(project_dir):
     assert "no SHACL shapes" in result.output
 
 
-def test_an_internal_error_exits_3_never_0(project_dir, monkeypatch):
+@pytest.mark.parametrize(
+    ("engine", "target"),
+    [("pyshacl", "pyshacl.validate"), ("auto", "sdglod.shacl_sparql.Engine.run")],
+)
+def test_an_internal_error_exits_3_never_0(project_dir, monkeypatch, engine, target):
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("pyshacl.validate", crash)
-    result = run(project_dir, "validate", "--format", "github")
+    monkeypatch.setattr(target, crash)
+    result = run(project_dir, "validate", "--format", "github", "--engine", engine)
     assert result.exit_code == ExitCode.INTERNAL
 
 

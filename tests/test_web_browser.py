@@ -132,3 +132,29 @@ def test_pages_work_from_the_keyboard_without_scripts(browser, server):
     page.goto(server.url + "/sparql?lang=en&query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D")
     assert "Answer: yes" in page.inner_text("#results")
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_landing_and_resource_pages_in_both_languages(page, server, lang):
+    page.goto(f"{server.url}/?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("svg.chart rect").count() == 17
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"landing-{lang}.png"), full_page=True)
+    # Follow the conference at a glance to its page, then an organiser, then back by a link.
+    page.click("section.glance h2 a")
+    page.wait_for_url("**/id/event/baltic-sdg-2021.html*")
+    assert page.locator("html").get_attribute("lang") == lang
+    heading = page.inner_text("h1")
+    assert "Ilgtspējīgas" in heading if lang == "lv" else "Localising" in heading
+    page.screenshot(path=str(ARTIFACTS / f"event-{lang}.png"), full_page=True)
+    page.click("a[href*='/id/organization/latvijas-nacionala-biblioteka']")
+    page.wait_for_url("**/id/organization/latvijas-nacionala-biblioteka.html*")
+    assert "Latvijas Nacionālā bibliotēka" in page.content()
+    page.click("a[href*='/id/event/baltic-sdg-2021.html']")  # "organiser of" leads back
+    page.wait_for_url("**/id/event/baltic-sdg-2021.html*")
+    # An outcome shows its SDG targets as coloured codes.
+    page.click("a[href*='/id/outcome/baltic-sdg-2021-1.html']")
+    badge = page.locator(".sdg-target").first
+    assert badge.inner_text() in {"4.7", "16.10", "12.8", "11.4"}
+    assert page.console_errors == []

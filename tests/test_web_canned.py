@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import copy_project
+from conftest import backend_for, copy_project
 from pyoxigraph import RdfFormat, parse
 from starlette.testclient import TestClient
 
@@ -20,10 +20,12 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 SCRIPT = "<script>alert('sdglod')</script>"
 
 
-@pytest.fixture(scope="module")
-def client(built):
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(request, built):
+    """The app over the embedded store, and over a real remote store (`serve --backend`)."""
     project, _ = built
-    with TestClient(create_app(ServerConfig(project_root=project.root, timeout=5.0))) as client:
+    config = ServerConfig(project_root=project.root, timeout=5.0, backend=backend_for(request))
+    with TestClient(create_app(config)) as client:
         yield client
 
 

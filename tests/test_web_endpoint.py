@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import backend_for
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from starlette.testclient import TestClient
 
@@ -20,12 +21,18 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ROW_LIMIT = 100
 
 
-@pytest.fixture(scope="module")
-def client(built):
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(request, built):
+    """The app over the embedded store, and over a real remote store (`serve --backend`)."""
     project, _ = built
-    config = ServerConfig(project_root=project.root, timeout=5.0, row_limit=ROW_LIMIT)
-    app = create_app(config)
-    with TestClient(app) as client:
+    config = ServerConfig(
+        project_root=project.root,
+        timeout=5.0,
+        row_limit=ROW_LIMIT,
+        backend=backend_for(request),
+    )
+    with TestClient(create_app(config)) as client:
+        client.backend = request.param
         yield client
 
 
@@ -258,6 +265,8 @@ def _running(pid: int) -> bool:
 
 
 def test_a_runaway_query_is_stopped_and_its_cpu_freed(client):
+    if client.backend == "remote":
+        pytest.skip("a remote store stops its own queries (its timeout); no worker of ours runs")
     pool = client.app.state.runtime.pool
     before = set(pool.pids())
     response = client.get("/sparql", params={"query": RUNAWAY, "timeout": "1"})
@@ -324,3 +333,17 @@ def test_large_answers_are_gzipped(client):
     assert "content-encoding" not in raw.headers
     assert json.loads(response.content) == json.loads(raw.content)
     assert len(gzip.compress(raw.content)) < len(raw.content)
+
+
+def test_a_store_that_stops_answering_gives_502_not_a_crash(built, start_oxigraph):
+    project, build = built
+    store = start_oxigraph()
+    store.load(build.dist_path / "dataset.nq")
+    config = ServerConfig(project_root=project.root, backend=store.query_url, cache_entries=0)
+    with TestClient(create_app(config)) as client:
+        assert count_of(client.get("/sparql", params={"query": COUNT})) == 1054
+        store.stop()
+        response = client.get("/sparql", params={"query": COUNT})
+        assert response.status_code == 502
+        assert error_of(response)["code"] == "store-unavailable"
+        assert "retry-after" in response.headers

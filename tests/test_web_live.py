@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
+from conftest import copy_project
 from hypothesis import HealthCheck, Phase, given, settings
 from openapi_spec_validator import validate
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
@@ -255,3 +256,31 @@ def test_the_api_never_answers_5xx(server, mode):
         call()
         checked.append(operation.label)
     assert "GET /sparql" in checked and "GET /queries/outcomes-by-sdg" in checked
+
+
+# --- front ends over one shared store (`serve --backend`) ---------------------------------------
+
+
+def test_two_front_ends_share_one_store_and_need_no_build(
+    remote_store, server, tmp_path_factory, built
+):
+    """Two `sdglod serve --backend` processes, one of them in a project never built, answer
+    like the embedded server: N front ends behind a load balancer share one store."""
+    unbuilt = copy_project(tmp_path_factory.mktemp("front") / "project")
+    logs = tmp_path_factory.mktemp("front-logs")
+    options = ("--backend", remote_store.query_url)
+    with (
+        SdglodServer(built[0].root, logs / "a.log", *options) as a,
+        SdglodServer(unbuilt, logs / "b.log", *options) as b,
+    ):
+        a.start()
+        b.start()
+        assert not (unbuilt / ".sdglod").exists()
+        for name in ("events", "sdg-coverage", "outcomes-by-sdg", "people"):
+            expected = httpx.get(f"{server.url}/queries/{name}.json").json()
+            assert httpx.get(f"{a.url}/queries/{name}.json").json() == expected
+            assert httpx.get(f"{b.url}/queries/{name}.json").json() == expected
+        page = httpx.get(f"{b.url}/id/event/baltic-sdg-2021.html?lang=en").text
+        assert "Localising the Sustainable Development Goals" in page
+        refused = httpx.post(f"{b.url}/sparql", data={"query": "CLEAR ALL"})
+        assert refused.status_code == 400

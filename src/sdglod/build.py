@@ -25,14 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .descriptions import write_descriptions
 from .dumps import Dumper, file_digest
 from .errors import NoBuildError, ProjectError
 from .formats import rdf_format
+from .framing import FRAMED_DUMP, write_framed
 from .jsonld import build_context
 from .project import Project
 from .report_formats import render, write_published_report
 from .sources import Sources, load_sources
-from .store import Store, write_store
+from .store import Store, StoreWriter
 from .validation import ValidationFailed, load_shapes, validate
 
 MANIFEST = "build.json"
@@ -66,28 +68,31 @@ def build(project: Project, validate_first: bool = True, strict: bool = False) -
     """Validate and build ``project``, and make the result the current build.
 
     Violations of the shapes (and warnings too if ``strict``) stop the build before anything is
-    written, raising :class:`ValidationFailed`; ``validate_first=False`` skips validation (for
+    published, raising :class:`ValidationFailed`; ``validate_first=False`` skips validation (for
     benchmarks and emergencies), and the build then publishes no validation report.
     """
     _check_dist_link(project)
-    sources = load_sources(project)
-    report, shapes = None, None
-    if validate_first:
-        shapes = load_shapes(project)
-        report = validate(project, sources, shapes)
-        if report.fails(strict):
-            raise ValidationFailed(report, render(report, "text"))
     builds = project.state_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     with _lock(project.state_dir):
         folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds))
         try:
-            write_store(folder / "store", sources.quads())
-            new = Build(folder, _manifest(project, sources))
-            manifest = new.manifest
+            # The store is written in a thread, file by file as they are parsed (pyoxigraph
+            # releases the GIL), while Python parses, validates and writes the dumps from the
+            # parsed quads, in the canonical form the store keeps. Any failure removes it all.
+            with StoreWriter(folder / "store") as writer:
+                sources = load_sources(project, writer.add)
+                report, shapes = None, None
+                if validate_first:
+                    shapes = load_shapes(project)
+                    report = validate(project, sources, shapes)
+                    if report.fails(strict):
+                        raise ValidationFailed(report, render(report, "text"))
+                new = Build(folder, _manifest(project, sources))
+                manifest = new.manifest
+                dumper = Dumper(sources.quads(), manifest["prefixes"], manifest["context"], True)
+                dumps = dumper.write_all(new.dist_path)
             store = new.open_store()
-            dumper = new.dumper(store)
-            dumps = dumper.write_all(new.dist_path)
             if report is not None and shapes is not None:
                 dumps.update(write_published_report(report, new.dist_path))
                 shapes_dump = Dumper(shapes.quads, shapes.prefixes, {})
@@ -100,6 +105,13 @@ def build(project: Project, validate_first: bool = True, strict: bool = False) -
                 }
             manifest["graphs"] = store.graph_sizes()
             manifest["triples"] = len(dumper.triples)
+            # Dataset descriptions and the framed dump (framing.py, descriptions.py).
+            dumps[FRAMED_DUMP] = write_framed(dumper.triples, manifest["context"], new.dist_path)
+            dumps.update(
+                write_descriptions(
+                    store, dumper.triples, manifest, dumps, new.dist_path, framed=FRAMED_DUMP
+                )
+            )
             manifest["dumps"] = {
                 name: {"file": path.name, "bytes": path.stat().st_size, "sha256": file_digest(path)}
                 for name, path in dumps.items()

@@ -43,7 +43,7 @@ from .results import (
     iris_in,
     write_result,
 )
-from .validation import validate_project
+from .validation import ENGINES, validate_project
 
 
 class _Group(click.Group):
@@ -149,6 +149,14 @@ def build(ctx: click.Context, strict: bool, skip_validation: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file (default: standard output).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="pyshacl (the reference), sparql (the shapes as SPARQL on Oxigraph, much faster) "
+    "or auto (sparql where it gives pyshacl's results, else pyshacl).",
+)
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -158,6 +166,7 @@ def validate(
     lang: str,
     strict: bool,
     output: Path | None,
+    engine: str,
 ) -> None:
     """Check the sources (default: ontology/ and data/, or PATHS) against the SHACL shapes.
 
@@ -168,7 +177,7 @@ def validate(
                 3 internal error (a bug in sdglod).
     """
     try:
-        report = validate_project(_project(ctx), list(paths), list(shapes_paths))
+        report = validate_project(_project(ctx), list(paths), list(shapes_paths), engine)
     except SdglodError as err:
         if format_name == "text":
             raise
@@ -219,6 +228,11 @@ def _write_report(text: str, output: Path | None) -> None:
 @click.option(
     "--cache-entries", default=1024, show_default=True, help="Answers cached per build (0: none)."
 )
+@click.option(
+    "--backend",
+    metavar="URL",
+    help="Serve a remote SPARQL 1.1 store (its query URL) instead of the build's own store.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -231,20 +245,23 @@ def serve(
     allow_service: tuple[str, ...],
     disk: bool,
     cache_entries: int,
+    backend: str | None,
 ) -> None:
     """Serve the current build: a read-only SPARQL endpoint, canned queries and pages.
 
-    Builds first if the project has never been built.
+    Builds first if the project has never been built. With --backend, the queries go to a
+    remote SPARQL store (where `sdglod publish` put the data) and no build is needed.
     """
     from .web.config import ServerConfig
     from .web.server import run
 
     project = _project(ctx)
-    try:
-        current_build(project)
-    except NoBuildError:
-        click.echo("no build yet: building first")
-        run_build(project)
+    if backend is None:
+        try:
+            current_build(project)
+        except NoBuildError:
+            click.echo("no build yet: building first")
+            run_build(project)
     config = ServerConfig(
         project_root=project.root,
         timeout=timeout,
@@ -254,9 +271,27 @@ def serve(
         cache_entries=cache_entries,
         allowed_services=allow_service,
         base=ctx.obj[1],
+        backend=backend,
     )
     click.echo(f"sdglod serving {project.root} at http://{host}:{port}/sparql")
     run(config, host, port, workers)
+
+
+@cli.command("export-static")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def export_static(ctx: click.Context, folder: Path) -> None:
+    """Write the site of the current build as files into FOLDER (emptied first).
+
+    Pages (lv and en) and RDF documents per resource, the landing page, browse pages, canned
+    query results, dumps, VoID, sitemap, plus .htaccess and nginx.conf for content negotiation.
+    """
+    from .web.export import export_static as run_export
+
+    project = _project(ctx)
+    current_build(project)  # a clear error if there is no build
+    summary = run_export(project, folder)
+    click.echo(f"wrote {summary.files} files for {summary.resources} resources to {summary.folder}")
 
 
 @cli.command()
@@ -305,6 +340,123 @@ def info(ctx: click.Context) -> None:
     click.echo("sources")
     for path, source in manifest["sources"].items():
         click.echo(f"  {source['triples']:>8}  {path}  -> {source['graph']}")
+
+
+@cli.command("publish")
+@click.option("--endpoint", required=True, metavar="URL", help="The store's SPARQL query URL.")
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    help="Its SPARQL 1.1 Graph Store URL: each graph is replaced with PUT "
+    "(Oxigraph: /store, Fuseki: /DATASET/data).",
+)
+@click.option(
+    "--update",
+    "update_url",
+    metavar="URL",
+    help="Its SPARQL Update URL, for stores without the Graph Store Protocol.",
+)
+@click.option(
+    "--auth",
+    metavar="USER[:PASSWORD]",
+    help="HTTP Basic credentials; the password is asked for if left out. A password given "
+    "here shows in process listings: prefer --auth-env or $SDGLOD_PUBLISH_AUTH.",
+)
+@click.option("--auth-env", metavar="VAR", help="Read USER:PASSWORD from this variable.")
+@click.option("--token-env", metavar="VAR", help="Read a bearer token from this variable.")
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="NAME",
+    help="Publish only this graph (its name in sdglod.toml, or its IRI); repeatable.",
+)
+@click.option("--dry-run", is_flag=True, help="Compare with the store and report; write nothing.")
+@click.option(
+    "--allow-unvalidated", is_flag=True, help="Publish a build made with --skip-validation."
+)
+@click.option("--timeout", default=300.0, show_default=True, help="Seconds to wait for an answer.")
+@click.pass_context
+def publish_command(
+    ctx: click.Context,
+    endpoint: str,
+    graph_store: str | None,
+    update_url: str | None,
+    auth: str | None,
+    auth_env: str | None,
+    token_env: str | None,
+    graphs: tuple[str, ...],
+    dry_run: bool,
+    allow_unvalidated: bool,
+    timeout: float,
+) -> None:
+    """Push the current build to a SPARQL 1.1 store, one named graph per source area.
+
+    Each graph replaces the store's graph of the same IRI, so publishing again changes nothing
+    and completes a publish that stopped midway. The counts are verified after writing, and a
+    table shows the triples added and removed per graph. Credentials also come from
+    $SDGLOD_PUBLISH_AUTH (USER:PASSWORD) or $SDGLOD_PUBLISH_TOKEN.
+
+    \b
+    Exit codes: 0 published and verified (or compared, with --dry-run),
+                2 bad options, no build, or a failed request or count: the message says
+                  which graphs were written and which were not; run it again to complete.
+    """
+    from collections.abc import Callable, Iterator, Sequence
+    from contextlib import contextmanager
+
+    from . import publish as publishing
+
+    if auth and ":" not in auth:
+        auth += ":" + click.prompt(f"password for {auth}", hide_input=True, err=True)
+    elif auth:
+        click.secho(
+            "warning: a password in --auth shows in process listings; "
+            "prefer --auth-env VAR or $SDGLOD_PUBLISH_AUTH",
+            err=True,
+        )
+    credentials = publishing.read_credentials(auth, auth_env, token_env)
+    target = publishing.Target.create(endpoint, graph_store, update_url, credentials, timeout)
+    how = "Graph Store Protocol" if target.method == "graph-store" else "SPARQL Update"
+    doing = "comparing with" if dry_run else "publishing to"
+    click.echo(f"{doing} {target.write_url} ({how})")
+
+    @contextmanager
+    def progress(graph: str, total: int) -> Iterator[Callable[[int], None]]:
+        with click.progressbar(length=total, label=graph, file=sys.stderr) as bar:
+            yield bar.update
+
+    def table(changes: Sequence[publishing.GraphChange]) -> str:
+        rows = [
+            [c.graph, *(str(n) for n in (c.before, c.after, c.added, c.removed))] for c in changes
+        ]
+        header = ("graph", "before", "after" if not dry_run else "would be", "added", "removed")
+        return format_table(header, rows, max_width=None, right=(False, True, True, True, True))
+
+    started = time.perf_counter()
+    try:
+        report = publishing.publish(
+            _project(ctx),
+            target,
+            graphs,
+            dry_run=dry_run,
+            allow_unvalidated=allow_unvalidated,
+            progress=progress if sys.stderr.isatty() else None,
+        )
+    except publishing.PublishIncomplete as err:
+        if err.done:
+            click.echo(table(err.done), nl=False)
+        raise
+    click.echo(table(report.changes), nl=False)
+    added = sum(c.added for c in report.changes)
+    removed = sum(c.removed for c in report.changes)
+    seconds = time.perf_counter() - started
+    done = "compared (dry run: nothing written)" if dry_run else "published and verified"
+    click.echo(
+        f"{done}: {len(report.changes)} graph{'s' * (len(report.changes) != 1)}, "
+        f"{report.triples} triples, "
+        f"{added} added, {removed} removed, in {seconds:.2f} s"
+    )
 
 
 # --- Canned and ad-hoc queries -------------------------------------------------------------

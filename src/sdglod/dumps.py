@@ -14,12 +14,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
-from pyoxigraph import Quad, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from .formats import RDF_FORMATS, RdfSerialisation
 from .jsonld import RDF_TYPE, write_jsonld
+from .store import canonical_literals
 
 DUMP_STEM = "dataset"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 CONTEXT_FILE = "context.jsonld"
 _OX_FORMATS = {
     "ttl": RdfFormat.TURTLE,
@@ -32,39 +34,103 @@ _OX_FORMATS = {
 
 def _statement_key(quad: Quad) -> str:
     # Lexical values first, so <…/sdg/1> sorts before <…/sdg/10>; rdf:type first within a
-    # subject, so Turtle and JSON-LD say what a resource is before anything else; the object's
-    # N-Triples form last, which makes the key unique per statement. One string compares much
-    # faster than a tuple of strings.
+    # subject, so Turtle and JSON-LD say what a resource is before anything else; then what
+    # orders terms of one value as their N-Triples forms would, which makes the key unique per
+    # statement. One string compares much faster than a tuple of strings.
     predicate = quad.predicate.value
     kind = "0" if predicate == RDF_TYPE else "1"
     obj = quad.object
-    return f"{quad.subject.value}\0{kind}{predicate}\0{obj.value}\0{obj}"
+    return f"{quad.subject.value}\0{kind}{predicate}\0{obj.value}\0{_form(obj)}"
+
+
+def _form(term: object) -> str:
+    """What tells apart terms of the same value, in the order of their N-Triples forms.
+
+    Those forms are ``"value"`` + a suffix for a literal, ``<value>`` for an IRI and
+    ``_:value`` for a blank node: the first character orders the kinds, and two literals of
+    one value differ only after the quoted value (``""`` < ``"@lang`` < ``"^^<datatype>``).
+    Writing only that keeps long texts out of the key, which would otherwise hold them twice.
+    """
+    kind = type(term)
+    if kind is NamedNode:
+        return "<"
+    if kind is BlankNode:
+        return "_"
+    language = term.language  # type: ignore[attr-defined]
+    if language:
+        return f'"@{language}'
+    datatype = term.datatype.value  # type: ignore[attr-defined]
+    return '"' if datatype == _XSD_STRING else f'"^^<{datatype}>'
 
 
 class Dumper:
-    """Writes dumps of a set of quads; sorts them once, however many formats are written."""
+    """Writes dumps of a set of quads; sorts them once, however many formats are written.
 
-    def __init__(self, quads: Iterable[Quad], prefixes: dict[str, str], context: dict[str, str]):
+    ``canonical_literals`` is for quads as parsed rather than as read back from a store:
+    Oxigraph keeps typed literals in canonical form (``"01"^^xsd:integer`` as ``"1"``), and
+    dumps written straight from the parsed sources must say exactly what the store says.
+    """
+
+    def __init__(
+        self,
+        quads: Iterable[Quad],
+        prefixes: dict[str, str],
+        context: dict[str, str],
+        canonical_literals: bool = False,
+    ):
         self._source = quads
         self.prefixes = prefixes
         self.context = context
+        self._canonical = canonical_literals
 
     @cached_property
-    def _by_statement(self) -> list[Quad]:
-        return sorted(self._source, key=_statement_key)
+    def _by_statement(self) -> tuple[list[str], list[Quad]]:
+        """Every quad (duplicates included) and its statement key, in statement order."""
+        quads = list(self._source)
+        keys = list(map(_statement_key, quads))
+        if self._canonical:
+            _canonicalise(quads, keys)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        return [keys[i] for i in order], [quads[i] for i in order]
 
     @cached_property
     def triples(self) -> list[Triple]:
         """The union of all graphs, without duplicates, in dump order."""
-        return [quad.triple for quad in _distinct(self._by_statement, _statement_of)]
+        # The key identifies a statement (subject, predicate, object), so equal neighbours in
+        # the sorted list are the same statement, given in two graphs or twice.
+        keys, quads = self._by_statement
+        triples: list[Triple] = []
+        append = triples.append
+        previous = None
+        for key, quad in zip(keys, quads, strict=True):
+            if key != previous:
+                append(quad.triple)
+                previous = key
+        return triples
 
     @cached_property
     def quads(self) -> list[Quad]:
         """Every quad once, grouped by graph, in dump order."""
-        # A stable sort by graph keeps the statement order inside each graph, which puts
-        # duplicates (the same statement given twice in one graph) next to each other.
-        by_graph = sorted(self._by_statement, key=lambda q: q.graph_name.value)
-        return list(_distinct(by_graph, lambda q: q))
+        # Grouping by graph (graphs in order) keeps the statement order inside each graph,
+        # which puts duplicates (the same statement given twice in one graph) next to each
+        # other. One pass into a list per graph: there are few graphs.
+        keys, quads = self._by_statement
+        by_graph: dict[str, list[int]] = {}
+        for i, quad in enumerate(quads):
+            graph = quad.graph_name.value
+            members = by_graph.get(graph)
+            if members is None:
+                by_graph[graph] = [i]
+            else:
+                members.append(i)
+        distinct: list[Quad] = []
+        for graph in sorted(by_graph):
+            previous = None
+            for i in by_graph[graph]:
+                if keys[i] != previous:
+                    distinct.append(quads[i])
+                    previous = keys[i]
+        return distinct
 
     def write(self, fmt: RdfSerialisation, out: BinaryIO) -> None:
         """Write one dump in ``fmt`` to the binary stream ``out``."""
@@ -94,23 +160,28 @@ class Dumper:
 
     def write_all(self, folder: Path) -> dict[str, Path]:
         """Write every dump format and the JSON-LD context into ``folder``, by format name."""
+        self.triples, self.quads  # noqa: B018 - both orders, then the keys can go
+        self.__dict__.pop("_by_statement", None)
         written = {fmt.name: self.write_file(fmt, folder) for fmt in RDF_FORMATS.values()}
         written["context"] = self.write_context(folder)
         return written
 
 
-def _distinct(items: list, identity: object) -> Iterable:
-    """Drop items equal (by ``identity``) to the one before: sorted input, so all duplicates."""
-    previous = None
-    for item in items:
-        current = identity(item)
-        if current != previous:
-            yield item
-            previous = current
-
-
-def _statement_of(quad: Quad) -> tuple:
-    return (quad.subject, quad.predicate, quad.object)
+def _canonicalise(quads: list[Quad], keys: list[str]) -> None:
+    """Replace typed literals by the canonical form a store keeps, in place (keys too)."""
+    typed: set[Literal] = set()
+    for key, quad in zip(keys, quads, strict=True):
+        # A typed literal's key ends in "^^<datatype>.
+        if key[-1] == ">" and key[key.rindex("\0") + 1] == '"':
+            typed.add(quad.object)  # type: ignore[arg-type]
+    changed = canonical_literals(typed)
+    if not changed:
+        return
+    for i, quad in enumerate(quads):
+        if keys[i][-1] == ">" and quad.object in changed:
+            obj = changed[quad.object]  # type: ignore[index]
+            quads[i] = Quad(quad.subject, quad.predicate, obj, quad.graph_name)
+            keys[i] = _statement_key(quads[i])
 
 
 def file_digest(path: Path) -> str:

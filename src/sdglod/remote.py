@@ -13,10 +13,11 @@ from __future__ import annotations
 import ast
 import urllib.error
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from pyoxigraph import NamedNode
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
@@ -59,11 +60,23 @@ class RemoteBackend:
         bindings: Mapping[str, Term] | None = None,
         *,
         source: Path | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base: str | None = None,
     ) -> Result:
+        """Run ``sparql`` (see :class:`~sdglod.backends.Backend`); ``default_graphs`` and
+        ``named_graphs`` go as the protocol's dataset parameters, and ``base`` as a ``BASE``
+        in front of the text (on its first line, so line numbers stay those of the text)."""
         check_query(sparql, source)
         text = bind_in_text(sparql, bindings or {}, source)
         graph = operation(text) in ("CONSTRUCT", "DESCRIBE")
+        if base:
+            text = f"BASE {NamedNode(base)} {text}"
         client = SPARQLWrapper(self.endpoint)
+        for iri in default_graphs or ():
+            client.addDefaultGraph(iri)
+        for iri in named_graphs or ():
+            client.addNamedGraph(iri)
         client.setMethod(POST)
         client.setOnlyConneg(True)  # no format=/output= URL parameters: plain protocol
         client.setTimeout(int(self.timeout))

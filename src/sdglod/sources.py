@@ -9,24 +9,41 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 
 from .errors import Location, SdglodError, SourceSyntaxError
 from .project import RDF_SUFFIXES, GraphArea, Project, SourceFile
 
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
 class ParsedSource:
-    """The quads of one source file, in its named graph, and the prefixes it declared."""
+    """The quads of one source file, in its named graph, and the prefixes it declared.
+
+    ``data`` and ``base`` are the bytes parsed and the base IRI they were parsed against, so
+    the store can load exactly those bytes with pyoxigraph's own loader when the file has no
+    blank nodes (whose labels only the quads here make stable). ``typed_literals`` lets a
+    caller check whether a store would keep every literal as written (see
+    :func:`sdglod.store.canonical_literals`).
+    """
 
     source: SourceFile
     quads: list[Quad]
     prefixes: dict[str, str]
+    data: bytes = field(default=b"", repr=False)
+    base: str = ""
+    blank_nodes: bool = True
+    typed_literals: frozenset[Literal] = frozenset()  # distinct, not xsd:string nor tagged
+
+    @property
+    def format(self) -> RdfFormat:
+        return _FORMATS[self.source.path.suffix]
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,10 @@ class Sources:
 
     def __len__(self) -> int:
         return sum(len(parsed.quads) for parsed in self.files)
+
+    def typed_literals(self) -> set[Literal]:
+        """Every distinct typed literal (neither a plain string nor language-tagged)."""
+        return {literal for parsed in self.files for literal in parsed.typed_literals}
 
 
 def parse_source(source: SourceFile, base: str) -> ParsedSource:
@@ -60,19 +81,26 @@ def parse_source(source: SourceFile, base: str) -> ParsedSource:
             labels[node] = BlankNode(f"b{file_key}n{len(labels)}")
         return labels[node]
 
-    quads = []
+    quads: list[Quad] = []
+    typed: set[Literal] = set()
+    append = quads.append  # this loop runs once per triple: no attribute look-ups in it
     try:
         parser = parse(data, format=_FORMATS[source.path.suffix], base_iri=base)
         for triple in parser:
             subject, obj = triple.subject, triple.object
-            if isinstance(subject, BlankNode):
+            if type(subject) is BlankNode:
                 subject = stable(subject)
-            if isinstance(obj, BlankNode):
+            kind = type(obj)
+            if kind is BlankNode:
                 obj = stable(obj)
-            quads.append(Quad(subject, triple.predicate, obj, graph))
+            elif kind is Literal and obj.language is None and obj.datatype.value != _XSD_STRING:
+                typed.add(obj)
+            append(Quad(subject, triple.predicate, obj, graph))
     except SyntaxError as err:
         raise _syntax_error(source, err) from None
-    return ParsedSource(source, quads, dict(parser.prefixes))
+    return ParsedSource(
+        source, quads, dict(parser.prefixes), data, base, bool(labels), frozenset(typed)
+    )
 
 
 def _syntax_error(source: SourceFile, err: SyntaxError) -> SourceSyntaxError:
@@ -87,9 +115,17 @@ def _syntax_error(source: SourceFile, err: SyntaxError) -> SourceSyntaxError:
     )
 
 
-def load_sources(project: Project) -> Sources:
-    """Parse every source file of ``project``; stop at the first syntax error."""
-    files = [parse_source(source, project.base) for source in project.source_files()]
+def load_sources(project: Project, each: Callable[[ParsedSource], None] | None = None) -> Sources:
+    """Parse every source file of ``project``; stop at the first syntax error.
+
+    ``each`` is called with every file as soon as it is parsed (a store writer loads it while
+    the next one is parsed: see :class:`sdglod.store.StoreWriter`).
+    """
+    files = []
+    for source in project.source_files():
+        files.append(parse_source(source, project.base))
+        if each is not None:
+            each(files[-1])
     return _combine(project, files)
 
 

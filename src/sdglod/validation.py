@@ -111,6 +111,7 @@ class Report:
     shapes: dict[str, str]  # shapes file -> SHA-256
     triples: int
     prefixes: dict[str, str] = field(default_factory=dict)
+    engine: str = "pyshacl"  # which engine found the results: pyshacl or sparql
 
     @property
     def conforms(self) -> bool:
@@ -241,28 +242,57 @@ def _check_shapes_once(project: Project, shapes: Shapes) -> None:
 
 
 def validate_project(
-    project: Project, paths: list[Path] | None = None, shapes_paths: list[Path] | None = None
+    project: Project,
+    paths: list[Path] | None = None,
+    shapes_paths: list[Path] | None = None,
+    engine: str = "auto",
 ) -> Report:
     """Parse the project's sources (or only ``paths``) and shapes, and validate."""
     sources = load_paths(project, paths) if paths else load_sources(project)
-    return validate(project, sources, load_shapes(project, shapes_paths or None))
+    return validate(project, sources, load_shapes(project, shapes_paths or None), engine)
 
 
-def validate(project: Project, sources: Sources, shapes: Shapes) -> Report:
-    """Validate ``sources`` (parsed files of ``project``) against ``shapes``."""
-    data = Graph()
-    for parsed in sources.files:
-        for quad in parsed.quads:
-            data.add(_triple(quad))
-    raw = validate_graphs(data, shapes.graph)
+ENGINES = ("auto", "pyshacl", "sparql")
+
+
+def validate(project: Project, sources: Sources, shapes: Shapes, engine: str = "auto") -> Report:
+    """Validate ``sources`` (parsed files of ``project``) against ``shapes``.
+
+    ``engine``: ``pyshacl`` (the reference), ``sparql`` (the shapes compiled to SPARQL over
+    Oxigraph, see ``shacl_sparql.py``; an error if the shapes or data need pyshacl) or ``auto``
+    (``sparql`` where it gives pyshacl's results, messages included; pyshacl otherwise).
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}")
+    found = None
+    if engine != "pyshacl":
+        from . import shacl_sparql  # only when validating, like pyshacl
+
+        try:
+            found = shacl_sparql.validate_sources(sources, shapes.graph, engine == "auto")
+        except shacl_sparql.Unsupported as err:
+            if engine == "sparql":
+                raise ShapesError(
+                    f"the SPARQL engine cannot validate this: {err}",
+                    hint="use --engine pyshacl (or auto, which falls back to pyshacl)",
+                ) from err
+    if found is None:
+        data = Graph()
+        for parsed in sources.files:
+            for quad in parsed.quads:
+                data.add(_triple(quad))
+        found = (validate_graphs(data, shapes.graph), len(data))
+        engine = "pyshacl"
+    raw, triples = found
     locator = _Locator(project, sources)
     results = tuple(sorted((locator.locate(r) for r in raw), key=ValidationResult.sort_key))
     return Report(
         results=results,
         files={p.source.relpath: file_digest(p.source.path) for p in sources.files},
         shapes=shapes.files,
-        triples=len(data),
+        triples=triples,
         prefixes={**shapes.prefixes, **sources.prefixes},
+        engine="sparql" if engine != "pyshacl" else "pyshacl",
     )
 
 

@@ -30,6 +30,7 @@ from ..results import (
     labels_from,
 )
 from ..sparql import SparqlTextError, insert_values
+from . import linked_data
 from .config import ServerConfig
 from .endpoint import (
     HTML,
@@ -60,16 +61,29 @@ def create_app(config: ServerConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await runtime.pool.start()
+        await runtime.start()
         try:
             yield
         finally:
             await runtime.pool.close()
 
     routes = [
-        Route("/", index, methods=["GET", "HEAD"]),
+        Route("/", linked_data.landing, methods=["GET", "HEAD"]),
+        Route("/id/{path:path}", linked_data.resource, methods=["GET", "HEAD"]),
+        Route("/ontology", linked_data.resource, methods=["GET", "HEAD"]),
+        Route("/ontology.{suffix}", linked_data.resource, methods=["GET", "HEAD"]),
+        Route("/graph/{name}", linked_data.named_graph, methods=["GET", "HEAD"]),
+        Route("/browse", linked_data.browse, methods=["GET", "HEAD"]),
+        Route("/dumps", linked_data.dump_list, methods=["GET", "HEAD"]),
+        Route("/dumps/", linked_data.dump_list, methods=["GET", "HEAD"]),
+        Route("/dumps/{name}", linked_data.dump_file, methods=["GET", "HEAD"]),
+        Route("/.well-known/void", linked_data.void, methods=["GET", "HEAD"]),
+        Route("/catalog", linked_data.catalog, methods=["GET", "HEAD"]),
+        Route("/sitemap.xml", linked_data.sitemap, methods=["GET", "HEAD"]),
+        Route("/robots.txt", linked_data.robots, methods=["GET", "HEAD"]),
         Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]),
         Route("/queries", query_list, methods=["GET", "HEAD"]),
+        Route("/queries/", query_list, methods=["GET", "HEAD"]),
         Route("/queries.json", query_list, methods=["GET", "HEAD"]),
         Route("/queries/{name}", canned_query, methods=["GET", "HEAD"]),
         Route("/openapi.json", openapi, methods=["GET", "HEAD"]),
@@ -151,11 +165,6 @@ async def internal_error(request: Request, exc: Exception) -> Response:
 # --- pages and the endpoint ------------------------------------------------------------------
 
 
-async def index(request: Request) -> Response:
-    runtime = _runtime(request)
-    return render("index.html", lang=_lang(request), request=request, runtime=runtime)
-
-
 async def sparql(request: Request) -> Response:
     runtime = _runtime(request)
     parsed = await read_protocol_request(request, runtime.config.body_limit)
@@ -178,7 +187,12 @@ async def sparql(request: Request) -> Response:
 
 
 async def _result_table(
-    runtime: Runtime, job: QueryJob, kind: str | None, lang: str, timeout: float
+    runtime: Runtime,
+    job: QueryJob,
+    kind: str | None,
+    lang: str,
+    timeout: float,
+    link_lang: str | None = None,
 ) -> tuple[Table, bool]:
     """Run ``job`` for a page: the table with labels in ``lang``, and whether it was cut."""
     graph = kind == GRAPH
@@ -191,7 +205,9 @@ async def _result_table(
         result = from_sparql_json(answer.body)
     labels = await _labels(runtime, result, lang, timeout)
     prefixes = dict(runtime.vocabulary.prefixes)
-    return table(result, labels, prefixes, _link), answer.truncated
+    return table(result, labels, prefixes, lambda iri: runtime.link(iri, link_lang)), (
+        answer.truncated
+    )
 
 
 async def _labels(runtime: Runtime, result: Result, lang: str, timeout: float) -> dict[str, str]:
@@ -201,10 +217,6 @@ async def _labels(runtime: Runtime, result: Result, lang: str, timeout: float) -
         answer = await runtime.answer(QueryJob(text, "json", runtime.config.row_limit), timeout)
         answers.append(from_sparql_json(answer.body))
     return labels_from(answers)
-
-
-def _link(iri: str) -> str:
-    return iri
 
 
 def _download_formats(kind: str | None) -> list[str]:
@@ -254,7 +266,12 @@ async def query_page(
         job = job_for(runtime, parsed, RESULT_FORMATS["json"])
         try:
             context["table"], context["truncated"] = await _result_table(
-                runtime, job, kind, lang, timeout or runtime.config.timeout
+                runtime,
+                job,
+                kind,
+                lang,
+                timeout or runtime.config.timeout,
+                linked_data.link_language(request, runtime, lang),
             )
         except HttpError as err:
             if err.status >= 500 and err.code not in ("timeout", "busy"):
@@ -287,8 +304,19 @@ async def query_list(request: Request) -> Response:
     if as_json:
         listing = [{**q.to_dict(), "url": f"/queries/{q.name}"} for q in queries]
         return JSONResponse({"queries": listing}, headers={"Vary": "Accept"})
+    lang = _lang(request)
+    static = runtime.config.static_site
     return render(
-        "queries.html", lang=_lang(request), request=request, runtime=runtime, queries=queries
+        "queries.html",
+        lang=lang,
+        request=request,
+        runtime=runtime,
+        queries=queries,
+        query_link=lambda name: (
+            f"/queries/{name}{'.en' if lang == 'en' else ''}.html"
+            if static
+            else f"/queries/{name}?lang={lang}"
+        ),
     )
 
 
@@ -316,6 +344,8 @@ async def canned_query(request: Request) -> Response:
     if suffix == "rq":
         return Response(query.text, media_type="application/sparql-query; charset=utf-8")
     given = _parameters(request)
+    if "lang" not in query.parameter_names:
+        given.pop("lang", None)  # then ?lang= only chooses the language of the page
     try:
         bindings = query.bind(given, runtime.base, runtime.vocabulary.prefixes)
     except QueryError as err:
@@ -379,10 +409,17 @@ async def canned_page(
         context["error"] = HttpError("bad-parameter", problem.message, hint=problem.hint)
         status = 400
     elif job is not None:
-        context["downloads"] = _canned_downloads(query.name, given, kind)
+        # A static site has each result once, with the defaults: its links carry no values.
+        shown = {} if runtime.config.static_site else given
+        context["downloads"] = _canned_downloads(query.name, shown, kind)
         try:
             context["table"], context["truncated"] = await _result_table(
-                runtime, job, kind, lang, runtime.config.timeout
+                runtime,
+                job,
+                kind,
+                lang,
+                runtime.config.timeout,
+                linked_data.link_language(request, runtime, lang),
             )
         except HttpError as err:
             if err.status >= 500 and err.code not in ("timeout", "busy"):

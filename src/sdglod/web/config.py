@@ -25,3 +25,5 @@ class ServerConfig:
     max_age: int = DEFAULT_MAX_AGE  # Cache-Control max-age of query answers, seconds
     allowed_services: tuple[str, ...] = field(default_factory=tuple)  # SERVICE endpoints
     base: str | None = None  # override of the project's base IRI
+    backend: str | None = None  # a remote store's query URL to serve instead of the build
+    static_site: bool = False  # pages for `sdglod export-static`: links to files, no endpoint

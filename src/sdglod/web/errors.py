@@ -27,6 +27,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "content-too-large": (413, "the request body is larger than the server's limit"),
     "unsupported-media-type": (415, "the request body's content type is not supported"),
     "internal": (500, "a bug in sdglod"),
+    "store-unavailable": (502, "the SPARQL store behind this server (--backend) did not answer"),
     "timeout": (503, "the query ran past its time limit and was stopped"),
     "busy": (503, "every query worker stayed busy for the whole time limit"),
 }

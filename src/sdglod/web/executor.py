@@ -75,6 +75,10 @@ class WorkerFailed(Exception):
     """A worker died while running a query."""
 
 
+class StoreUnavailable(Exception):
+    """The remote store (``--backend``) did not answer."""
+
+
 @dataclass(frozen=True)
 class WorkerSetup:
     """What a worker needs to start: the build's store and how to write IRIs."""

@@ -39,6 +39,29 @@ WORDS: dict[str, dict[str, str]] = {
     "column": {"lv": "kolonna", "en": "column"},
     "optional": {"lv": "nav obligāts", "en": "optional"},
     "skip": {"lv": "Pāriet uz saturu", "en": "Skip to content"},
+    "other_languages": {"lv": "Citās valodās", "en": "In other languages"},
+    "links_here": {"lv": "Saites uz šo resursu", "en": "What links here"},
+    "formats": {"lv": "Šis resurss citos formātos", "en": "This resource in other formats"},
+    "coverage": {"lv": "IAM pārklājums", "en": "SDG coverage"},
+    "coverage_desc": {
+        "lv": "Cik rezultātu kalpo katram ilgtspējīgas attīstības mērķim, mērķu oficiālajās "
+        "krāsās.",
+        "en": "How many outcomes serve each Sustainable Development Goal, in the goals' "
+        "official colours.",
+    },
+    "goal": {"lv": "Mērķis", "en": "Goal"},
+    "at_a_glance": {"lv": "Īsumā", "en": "At a glance"},
+    "explore": {"lv": "Izpētīt un lejupielādēt", "en": "Explore and download"},
+    "dumps": {"lv": "Datu kopas faili (dumpi)", "en": "Dumps of the dataset"},
+    "browse": {"lv": "Pārlūkot pēc tipa", "en": "Browse by type"},
+    "file": {"lv": "Fails", "en": "File"},
+    "media_type": {"lv": "Formāts", "en": "Media type"},
+    "bytes": {"lv": "Baiti", "en": "Bytes"},
+    "named_graph": {"lv": "Nosauktais grafs", "en": "Named graph"},
+    "graph_intro": {
+        "lv": "Vaicājumi redz visu grafu apvienojumu; šeit ir tikai šī grafa trijnieki.",
+        "en": "Queries see the union of all graphs; here are the triples of this one only.",
+    },
     "index_intro": {
         "lv": "Saistītie atvērtie dati par muzejiem, bibliotēkām un ANO ilgtspējīgas "
         "attīstības mērķiem.",

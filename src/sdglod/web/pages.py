@@ -40,9 +40,15 @@ _ENV = environment()
 
 
 def render(
-    template: str, status: int = 200, headers: dict | None = None, **context
+    template: str, status: int = 200, headers: dict | None = None, **context: object
 ) -> HTMLResponse:
-    """The page ``template`` with ``context``; ``lang`` must be in the context."""
+    """The page ``template`` with ``context``; ``lang`` must be in the context (and
+    ``request``, for the navigation)."""
+    request, runtime = context.get("request"), context.get("runtime")
+    if runtime is None and request is not None:
+        runtime = getattr(request.app.state, "runtime", None)  # type: ignore[attr-defined]
+    if request is not None and runtime is not None:
+        context.setdefault("nav", navigation(request, runtime, str(context["lang"])))
     html = _ENV.get_template(template).render(**context)
     return HTMLResponse(html, status_code=status, headers=headers)
 
@@ -117,3 +123,38 @@ def table(result: Result, labels: dict[str, str], prefixes: dict[str, str], link
         for tr in result.triples
     )
     return Table(("subject", "predicate", "object"), rows)
+
+
+def static_document(path: str, lang: str) -> str:
+    """The file of a page on a static site: ``/id/x.html`` in Latvian, ``/id/x.en.html`` in
+    English; a folder's page is its ``index.html``."""
+    if path.endswith("/"):
+        path += "index.html"
+    stem = path[: -len(".html")] if path.endswith(".html") else path
+    if stem.endswith(".en"):
+        stem = stem[: -len(".en")]
+    return f"{stem}{'.en' if lang == 'en' else ''}.html"
+
+
+def navigation(request: object, runtime: object, lang: str) -> dict:
+    """The links of the header: the site's parts and this page in the other languages."""
+    static = runtime.config.static_site  # type: ignore[attr-defined]
+    url = request.url  # type: ignore[attr-defined]
+    if static:
+        switch = {other: static_document(url.path, other) for other in LANGUAGES}
+        return {
+            "home": static_document("/", lang),
+            "query": None,  # a static site has no endpoint
+            "queries": static_document("/queries/", lang),
+            "dumps": static_document("/dumps/", lang),
+            "api": None,
+            "languages": switch,
+        }
+    return {
+        "home": f"/?lang={lang}",
+        "query": f"/sparql?lang={lang}",
+        "queries": f"/queries?lang={lang}",
+        "dumps": f"/dumps/?lang={lang}",
+        "api": "/openapi.json",
+        "languages": {other: str(url.include_query_params(lang=other)) for other in LANGUAGES},
+    }

@@ -4,17 +4,25 @@ becomes an HTTP answer: cache, ETag/304, time limit, row limit, errors."""
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
 
+from pyoxigraph import Triple
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..backends import project_vocabulary
 from ..build import Build, current_build
+from ..errors import NoBuildError
 from ..formats import ResultSerialisation
+from ..names import compact_iri
 from ..project import Project, load_project
 from ..queries import CannedQuery, load_queries
-from ..results import Vocabulary
+from ..results import SelectResult, Vocabulary, from_sparql_json, graph_from_bytes
 from .config import ServerConfig
 from .errors import HttpError
 from .executor import (
@@ -23,9 +31,11 @@ from .executor import (
     QueryJob,
     QueryPool,
     QueryTimeout,
+    StoreUnavailable,
     WorkerFailed,
     WorkerSetup,
 )
+from .remote_pool import RemotePool
 
 MIN_TIMEOUT = 0.5  # seconds: the lowest time limit a request can ask for
 TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml")
@@ -68,17 +78,19 @@ class Runtime:
 
     config: ServerConfig
     project: Project
-    build: Build
+    build: Build | None  # None: served from a remote store without a build here
     queries: dict[str, CannedQuery]
     vocabulary: Vocabulary
-    pool: QueryPool
+    pool: QueryPool | RemotePool
     cache: AnswerCache
-    tag: str  # identifies the build's content, for ETags
+    tag: str  # identifies the data's content, for ETags
     graph_sizes: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, config: ServerConfig) -> Runtime:
         project = load_project(config.project_root, config.base)
+        if config.backend:
+            return cls._remote(config, project)
         build = current_build(project)
         manifest = build.manifest
         vocabulary = Vocabulary(manifest["prefixes"], manifest["context"])
@@ -100,6 +112,50 @@ class Runtime:
             tag=hashlib.sha256(content.encode()).hexdigest()[:16],
             graph_sizes=dict(manifest["graphs"]),
         )
+
+    @classmethod
+    def _remote(cls, config: ServerConfig, project: Project) -> Runtime:
+        assert config.backend is not None
+        try:
+            build: Build | None = current_build(project)
+        except NoBuildError:
+            build = None  # a front end needs no build: the store has the data
+        vocabulary = project_vocabulary(project)
+        return cls(
+            config=config,
+            project=project,
+            build=build,
+            queries=load_queries(project),
+            vocabulary=vocabulary,
+            pool=RemotePool(config.backend, vocabulary, max(config.query_workers, 1) * 4),
+            cache=AnswerCache(config.cache_entries),
+            tag="",  # set in start(), from what the store holds
+        )
+
+    async def start(self) -> None:
+        """Start the query pool; for a remote store, learn what it holds."""
+        await self.pool.start()
+        if isinstance(self.pool, RemotePool):
+            self.graph_sizes = await self.pool.graph_sizes()
+            # A new publish changes the counts and so the ETags; restart front ends after one.
+            content = json.dumps(sorted(self.graph_sizes.items())) + (self.config.backend or "")
+            self.tag = hashlib.sha256(content.encode()).hexdigest()[:16]
+
+    @property
+    def manifest(self) -> dict:
+        """The local build's manifest, or nothing when serving a remote store alone."""
+        return self.build.manifest if self.build is not None else {}
+
+    @property
+    def triples(self) -> int:
+        return self.manifest.get("triples") or sum(self.graph_sizes.values())
+
+    def dist_file(self, name: str) -> Path | None:
+        """A file of the build's ``dist/`` (a plain name, nothing else), if there is one."""
+        if self.build is None or "/" in name or name.startswith("."):
+            return None
+        path = self.build.dist_path / name
+        return path if path.is_file() else None
 
     @property
     def base(self) -> str:
@@ -152,6 +208,13 @@ class Runtime:
             ) from None
         except WorkerFailed as err:
             raise HttpError("internal", str(err)) from None
+        except StoreUnavailable as err:
+            raise HttpError(
+                "store-unavailable",
+                f"the SPARQL store did not answer: {err}",
+                hint="try again in a moment",
+                headers={"Retry-After": "10"},
+            ) from None
         if not answer.ok:
             raise HttpError(
                 answer.code or "query-failed",
@@ -162,6 +225,52 @@ class Runtime:
             )
         self.cache.put(key, answer)
         return answer
+
+    async def graph(self, query: str, timeout: float | None = None) -> list[Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE ``query`` (cut at the row limit)."""
+        job = QueryJob(query, "nt", self.config.row_limit, base=self.base)
+        answer = await self.answer(job, timeout or self.config.timeout)
+        return list(graph_from_bytes(answer.body, "application/n-triples").triples)
+
+    async def select(self, query: str, timeout: float | None = None) -> SelectResult:
+        """The solutions of a SELECT ``query`` (cut at the row limit)."""
+        job = QueryJob(query, "json", self.config.row_limit, base=self.base)
+        answer = await self.answer(job, timeout or self.config.timeout)
+        result = from_sparql_json(answer.body)
+        assert isinstance(result, SelectResult)
+        return result
+
+    def local_path(self, iri: str) -> str | None:
+        """Where this server serves ``iri``: the base IRI maps to the server's root."""
+        if iri.startswith(self.base) and len(iri) > len(self.base):
+            return "/" + iri[len(self.base) :]
+        return None
+
+    def link(self, iri: str, lang: str | None = None) -> str:
+        """Where a page links to for ``iri``: the HTML document here for the dataset's IRIs
+        (in ``lang`` if the reader chose one), else the IRI itself."""
+        local = self.local_path(iri)
+        if local is None:
+            return iri
+        path, hash_mark, fragment = local.partition("#")
+        anchor = f"#{fragment}" if hash_mark else ""
+        if self.config.static_site:
+            # Files on a plain web host: one per language (see export.py).
+            return f"{quote(path)}{'.en' if lang == 'en' else ''}.html{anchor}"
+        return f"{quote(path)}.html{'?lang=' + lang if lang else ''}{anchor}"
+
+    def browse_link(
+        self, type_iri: str, lang: str | None = None, static: bool | None = None
+    ) -> str:
+        """The page that lists every resource of a type (as a file of a static site, or a
+        page of this server, whichever the server is unless ``static`` says)."""
+        if self.config.static_site if static is None else static:
+            slug = re.sub(
+                r"[^a-z0-9]+", "-", compact_iri(type_iri, self.vocabulary.prefixes).lower()
+            )
+            return f"/browse/{slug.strip('-')}{'.en' if lang == 'en' else ''}.html"
+        query = {"type": type_iri, **({"lang": lang} if lang else {})}
+        return "/browse?" + urlencode(query)
 
     async def respond(
         self, request: Request, job: QueryJob, fmt: ResultSerialisation, timeout: float

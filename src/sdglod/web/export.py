@@ -1,0 +1,261 @@
+"""``sdglod export-static DIR``: the site as files, for hosting without a Python server.
+
+The export asks the application itself for every page and document (in process, no socket),
+so the files are exactly what the server would answer: the landing page, a page in Latvian
+(``x.html``) and English (``x.en.html``) and four RDF documents per resource, the browse pages,
+the canned queries' results with their defaults, the dumps and descriptions, the sitemap. The
+rules a web server needs for content negotiation (the 303 from an IRI to a document) come as
+Apache ``.htaccess`` and an nginx snippet. What needs a server is left out: the SPARQL endpoint
+and queries with parameters of one's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from pyoxigraph import Literal
+
+from ..descriptions import CATALOG_TURTLE_FILE, VOID_FILE
+from ..project import Project
+from .app import create_app
+from .config import ServerConfig
+from .i18n import LANGUAGES
+from .pages import STATIC, static_document
+
+DOCUMENT_FORMATS = ("ttl", "jsonld", "nt", "rdf")
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote."""
+
+    folder: Path
+    files: int
+    resources: int
+
+
+async def _request(app: object, path: str) -> tuple[int, bytes]:
+    """GET ``path`` from an ASGI app in process: the status and body."""
+    target = urlsplit(path)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": target.path,
+        "raw_path": target.path.encode(),
+        "query_string": target.query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"localhost"), (b"accept", b"*/*")],
+        "client": ("127.0.0.1", 0),
+        "server": ("localhost", 80),
+    }
+    status = 0
+    body = bytearray()
+    sent = False
+
+    async def receive() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            body.extend(message.get("body", b""))
+
+    await app(scope, receive, send)  # type: ignore[operator]
+    return status, bytes(body)
+
+
+class _Writer:
+    def __init__(self, app: object, folder: Path):
+        self.app = app
+        self.folder = folder
+        self.files = 0
+
+    async def save(self, path: str, file: str) -> None:
+        status, body = await _request(self.app, path)
+        if status != 200:
+            raise RuntimeError(f"the export got HTTP {status} for {path}")
+        self.write(file, body)
+
+    def write(self, file: str, body: bytes) -> None:
+        target = self.folder / file.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+        self.files += 1
+
+
+async def _export(project: Project, folder: Path) -> ExportSummary:
+    config = ServerConfig(project_root=project.root, static_site=True, query_workers=1)
+    app = create_app(config)
+    runtime = app.state.runtime
+    writer = _Writer(app, folder)
+    async with app.router.lifespan_context(app):
+        for lang in LANGUAGES:
+            await writer.save(f"/?lang={lang}", static_document("/", lang))
+        found = await runtime.select(
+            "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
+            f'{Literal(runtime.base)}) && !CONTAINS(STR(?s), "#")) }} ORDER BY ?s'
+        )
+        resources = [row[0].value for row in found.rows]
+        for iri in resources:
+            local = runtime.local_path(iri)
+            for lang in LANGUAGES:
+                page = f"{local}{'.en' if lang == 'en' else ''}.html"
+                await writer.save(f"{quote(local)}.html?lang={lang}", page)
+            for name in DOCUMENT_FORMATS:
+                await writer.save(f"{quote(local)}.{name}", f"{local}.{name}")
+        for graph in sorted(runtime.graph_sizes):
+            local = runtime.local_path(graph)
+            if local is None:
+                continue  # a graph named outside the base is not ours to publish
+            for lang in LANGUAGES:
+                page = f"{local}{'.en' if lang == 'en' else ''}.html"
+                await writer.save(f"{quote(local)}.html?lang={lang}", page)
+            for name in DOCUMENT_FORMATS:
+                await writer.save(f"{quote(local)}.{name}", f"{local}.{name}")
+        types = await runtime.select("SELECT DISTINCT ?t WHERE { ?s a ?t } ORDER BY ?t")
+        for row in types.rows:
+            for lang in LANGUAGES:
+                await writer.save(
+                    runtime.browse_link(row[0].value, lang, static=False),
+                    runtime.browse_link(row[0].value, lang),
+                )
+        for lang in LANGUAGES:
+            await writer.save(f"/queries/?lang={lang}", static_document("/queries/", lang))
+            await writer.save(f"/dumps/?lang={lang}", static_document("/dumps/", lang))
+        for name, query in sorted(runtime.queries.items()):
+            for lang in LANGUAGES:
+                await writer.save(
+                    f"/queries/{name}.html?lang={lang}",
+                    f"/queries/{name}{'.en' if lang == 'en' else ''}.html",
+                )
+            graph = query.form not in ("SELECT", "ASK")
+            for suffix in (
+                ("ttl", "jsonld", "nt", "rdf") if graph else ("json", "csv", "tsv", "xml")
+            ):
+                await writer.save(f"/queries/{name}.{suffix}", f"/queries/{name}.{suffix}")
+        for entry in runtime.manifest.get("dumps", {}).values():
+            dump = runtime.dist_file(entry["file"])
+            if dump is not None:
+                writer.write(f"/dumps/{entry['file']}", dump.read_bytes())
+        for path in ("/sitemap.xml", "/robots.txt"):
+            await writer.save(path, path)
+        if runtime.dist_file(VOID_FILE) is not None:
+            await writer.save("/.well-known/void", "/.well-known/void")
+        if runtime.dist_file(CATALOG_TURTLE_FILE) is not None:
+            await writer.save("/catalog", "/catalog")  # Turtle; .htaccess gives its type
+    for asset in sorted(STATIC.iterdir()):
+        writer.write(f"/static/{asset.name}", asset.read_bytes())
+    writer.write("/.htaccess", HTACCESS.encode())
+    writer.write("/nginx.conf", NGINX.encode())
+    return ExportSummary(folder, writer.files, len(resources))
+
+
+def export_static(project: Project, folder: Path) -> ExportSummary:
+    """Write the site of ``project``'s current build into ``folder`` (emptied first)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return asyncio.run(_export(project, folder))
+
+
+HTACCESS = r"""# Apache rules for an sdglod static export (mod_rewrite, mod_headers, mod_mime).
+# IRIs name things; asking for one gives 303 See Other to a document about it, chosen by
+# Accept (Cool URIs). Documents: x.html (Latvian), x.en.html (English), x.ttl, x.jsonld,
+# x.nt, x.rdf. Publish the export at the root of its host.
+
+AddType text/turtle .ttl
+AddType application/ld+json .jsonld
+AddType application/n-triples .nt
+AddType application/n-quads .nq
+AddType application/trig .trig
+AddType application/rdf+xml .rdf
+AddType application/sparql-results+json .json
+AddCharset utf-8 .html .ttl .jsonld .nt .nq .trig .rdf .csv .json .xml
+
+<FilesMatch "^(void|catalog)$">
+  ForceType text/turtle
+</FilesMatch>
+
+RewriteEngine On
+
+# ?lang=en on a page gives its English file.
+RewriteCond %{QUERY_STRING} (^|&)lang=en(&|$)
+RewriteCond %{REQUEST_FILENAME} \.html$
+RewriteRule ^(.*?)(\.en)?\.html$ $1.en.html [L]
+
+# An IRI (no file of that name): 303 to the document the client accepts.
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{HTTP_ACCEPT} text/turtle
+RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.ttl [R=303,L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{HTTP_ACCEPT} application/ld\+json
+RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.jsonld [R=303,L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{HTTP_ACCEPT} application/n-triples
+RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.nt [R=303,L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{HTTP_ACCEPT} application/rdf\+xml
+RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.rdf [R=303,L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.html [R=303,L]
+
+<IfModule mod_headers.c>
+  Header append Vary Accept
+  Header set Access-Control-Allow-Origin "*"
+</IfModule>
+"""
+
+NGINX = r"""# nginx rules for an sdglod static export: put inside the server { } block whose root is
+# the export folder. IRIs get 303 See Other to a document by Accept (Cool URIs).
+
+types {
+    text/html html;
+    text/turtle ttl;
+    application/ld+json jsonld;
+    application/n-triples nt;
+    application/n-quads nq;
+    application/trig trig;
+    application/rdf+xml rdf;
+    application/sparql-results+json json;
+    text/csv csv;
+    application/xml xml;
+    text/css css;
+    application/javascript js;
+    image/svg+xml svg;
+    text/plain txt;
+}
+charset utf-8;
+charset_types text/turtle application/ld+json application/n-triples text/csv;
+add_header Vary Accept always;
+add_header Access-Control-Allow-Origin * always;
+
+location = /.well-known/void { default_type text/turtle; }
+location = /catalog { default_type text/turtle; }
+
+location ~ ^/((id/.*)|(graph/.*)|ontology)$ {
+    # A file of that exact name wins (none has one: documents have an extension).
+    if ($http_accept ~* "text/turtle") { return 303 /$1.ttl; }
+    if ($http_accept ~* "application/ld\+json") { return 303 /$1.jsonld; }
+    if ($http_accept ~* "application/n-triples") { return 303 /$1.nt; }
+    if ($http_accept ~* "application/rdf\+xml") { return 303 /$1.rdf; }
+    return 303 /$1.html;
+}
+
+location ~ ^(?<page>.*?)(\.en)?\.html$ {
+    if ($arg_lang = "en") { rewrite ^ $page.en.html break; }
+}
+"""

@@ -1,0 +1,201 @@
+"""The framed JSON-LD dump: each event a tree, and read back as RDF exactly the subgraph the
+frame selects."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+
+from sdglod.build import build
+from sdglod.dumps import Dumper
+from sdglod.framing import FRAMED_FILE, framed_events, write_framed
+from sdglod.project import load_project
+from sdglod.store import Store
+
+OTHER_BASE = "https://data.example.org/"
+
+# The frame written independently as SPARQL: the statements of every event that is not part of
+# another, of its parts and the events it marks (recursively), their organisers and partners
+# and their addresses, the organising people and their affiliations (with addresses), place
+# and funding, and the outcomes they generated with their target links, the targets they serve
+# and those targets' goals.
+SELECTED = """
+PREFIX schema: <http://schema.org/>
+PREFIX sdglod: <https://w3id.org/sdglod/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+CONSTRUCT { ?n ?p ?o } WHERE {
+  ?root a schema:Event . FILTER NOT EXISTS { ?root schema:superEvent ?whole }
+  ?root (schema:subEvent|sdglod:marksAnniversaryOf)* ?event .
+  {
+    # Zero steps: the event itself (a BIND here would see ?event unbound: groups are
+    # evaluated bottom-up).
+    ?event ((schema:organizer|sdglod:partner)/schema:address?)? ?n
+  } UNION {
+    ?event sdglod:organisingPerson ?person . ?person (schema:affiliation/schema:address?)? ?n
+  } UNION {
+    ?event schema:location|schema:funding ?n
+  } UNION {
+    ?outcome prov:wasGeneratedBy ?event .
+    ?outcome (sdglod:hasTargetLink|(sdglod:servesTarget/sdgo:isTargetOf?))? ?n
+  }
+  ?n ?p ?o
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def dist(built) -> Path:
+    return built[1].dist_path
+
+
+@pytest.fixture(scope="module")
+def document(dist) -> dict:
+    return json.loads((dist / FRAMED_FILE).read_text(encoding="utf-8"))
+
+
+def read_back(path: Path) -> set:
+    return {q.triple for q in parse(path=str(path), format=RdfFormat.JSON_LD)}
+
+
+def test_framed_dump_is_isomorphic_to_the_subgraph_it_frames(store, dist):
+    framed = read_back(dist / FRAMED_FILE)
+    selected = set(store.query(SELECTED))
+    assert len(selected) > 300
+    # No blank nodes in the data: isomorphic means equal.
+    assert framed == selected
+
+
+def test_every_event_not_part_of_another_is_a_tree(store, document):
+    roots = [tree["@id"] for tree in document["@graph"]]
+    assert roots == sorted(roots)
+    assert roots == [
+        "campaign:merke-attistiba-2021",
+        "campaign:unesco-week-2021",
+        "event:baltic-sdg-2021",
+        "event:latvia-joins-un-1991",
+        "event:latvia-joins-unesco-1991",
+    ]
+
+
+def test_the_conference_tree_nests_organisers_partners_outcomes_targets_and_goals(document):
+    conference = next(t for t in document["@graph"] if t["@id"] == "event:baltic-sdg-2021")
+    assert conference["@type"] == "Event"
+    organisers = {o["@id"]: o for o in conference["organizer"]}
+    library = organisers["organization:latvijas-nacionala-biblioteka"]
+    assert {"@value": "Latvijas Nacionālā bibliotēka", "@language": "lv"} in library["name"]
+    assert library["address"]["@type"] == "PostalAddress"
+    assert len(conference["sdglod:partner"]) == 5
+    assert {e["@id"] for e in conference["subEvent"]} == {
+        "event:baltic-sdg-2021-lectures",
+        "event:baltic-sdg-2021-workshops",
+    }
+    outcomes = conference["@reverse"]["prov:wasGeneratedBy"]
+    assert [o["@id"] for o in outcomes] == [f"outcome:baltic-sdg-2021-{n}" for n in (1, 2, 3, 4)]
+    first = outcomes[0]
+    # The link back to the event is what @reverse says; it is not repeated inside.
+    assert "prov:wasGeneratedBy" not in first
+    targets = {t["@id"]: t for t in first["sdglod:servesTarget"]}
+    assert targets["sdg:4.7"]["sdgo:isTargetOf"]["@id"] == "sdg:4"
+    assert targets["sdg:4.7"]["sdgo:isTargetOf"]["name"]
+    assert {"@id", "sdglod:rationale"} <= set(first["sdglod:hasTargetLink"][0])
+
+
+def full_nodes(node: object, counts: Counter) -> None:
+    """Count the nodes written in full (with more than an @id) anywhere under ``node``."""
+    if isinstance(node, list):
+        for item in node:
+            full_nodes(item, counts)
+    elif isinstance(node, dict):
+        if "@id" in node and len(node) > 1:
+            counts[node["@id"]] += 1
+        for key, value in node.items():
+            if key != "@id":
+                full_nodes(value, counts)
+
+
+def test_a_node_is_written_in_full_once_per_tree(document):
+    for tree in document["@graph"]:
+        counts: Counter = Counter()
+        full_nodes(tree, counts)
+        assert max(counts.values()) == 1, [n for n, c in counts.items() if c > 1]
+    # An SDG goal served through two targets is written once, then referenced.
+    conference = next(t for t in document["@graph"] if t["@id"] == "event:baltic-sdg-2021")
+    text = json.dumps(conference)
+    assert text.count('"@id": "sdg:17"') >= 2
+
+
+def test_keys_come_from_the_projects_context(built, document):
+    assert document["@context"] == built[1].manifest["context"]
+    conference = next(t for t in document["@graph"] if t["@id"] == "event:baltic-sdg-2021")
+    assert conference["startDate"] == {"@value": "2021-09-23", "@type": "xsd:date"}
+    assert conference["isAccessibleForFree"] is True
+    assert "name" in conference and "sdglod:partner" in conference
+
+
+def in_dump_order(quads) -> list:
+    return Dumper(quads, {}, {}).triples
+
+
+def test_framing_is_deterministic(built, store, dist, tmp_path):
+    context = built[1].manifest["context"]
+    # From the store (the build frames the parsed sources): the same bytes.
+    triples = in_dump_order(store.quads())
+    assert framed_events(triples, context) == framed_events(triples, context)
+    written = write_framed(triples, context, tmp_path)
+    assert written.read_bytes() == (dist / FRAMED_FILE).read_bytes()
+
+
+def test_triples_not_grouped_by_subject_are_refused():
+    a, b, p = NamedNode("urn:a"), NamedNode("urn:b"), NamedNode("urn:p")
+    triples = [Quad(a, p, b).triple, Quad(b, p, a).triple, Quad(a, p, a).triple]
+    with pytest.raises(ValueError, match="not together"):
+        framed_events(triples, {})
+
+
+def test_framed_dump_under_another_base_frames_the_same_subgraph(tmp_path_factory):
+    from conftest import copy_project
+
+    project = load_project(copy_project(tmp_path_factory.mktemp("base") / "p"), OTHER_BASE)
+    other = build(project)
+    path = other.dist_path / FRAMED_FILE
+    assert read_back(path) == set(other.open_store().query(SELECTED))
+    text = path.read_text(encoding="utf-8")
+    assert f'"event": "{OTHER_BASE}id/event/"' in text
+    assert "w3id.org/sdglod/id/" not in text
+
+
+def test_each_node_once_and_reverse_links_on_a_small_graph():
+    schema, prov = "http://schema.org/", "http://www.w3.org/ns/prov#"
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    event, org, outcome = (NamedNode(f"https://x.org/{n}") for n in ("event", "org", "outcome"))
+    store = Store.in_memory(
+        [
+            Quad(event, rdf_type, NamedNode(schema + "Event")),
+            Quad(event, NamedNode(schema + "organizer"), org),
+            Quad(event, NamedNode("https://w3id.org/sdglod/ontology#partner"), org),
+            Quad(org, NamedNode(schema + "name"), Literal("Org", language="en")),
+            Quad(outcome, NamedNode(prov + "wasGeneratedBy"), event),
+            Quad(outcome, NamedNode(schema + "name"), Literal("Outcome")),
+        ]
+    )
+    context = {"@vocab": schema, "prov": prov, "sdglod": "https://w3id.org/sdglod/ontology#"}
+    document = framed_events(in_dump_order(store.quads()), context)
+    assert document["@graph"] == [
+        {
+            "@id": "https://x.org/event",
+            "@type": "Event",
+            "organizer": {
+                "@id": "https://x.org/org",
+                "name": {"@value": "Org", "@language": "en"},
+            },
+            "sdglod:partner": {"@id": "https://x.org/org"},
+            "@reverse": {
+                "prov:wasGeneratedBy": {"@id": "https://x.org/outcome", "name": "Outcome"}
+            },
+        }
+    ]
