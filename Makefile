@@ -26,7 +26,7 @@ test: $(INSTALLED) chromium
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-# Benchmarks (benchmarks/README.md): on demand, never part of `make test`. Takes ~40 minutes;
+# Benchmarks (benchmarks/README.md): on demand, never part of `make test`. Takes about an hour;
 # pick fewer with e.g. `make bench BENCH_ARGS="--sizes 10k,100k"`.
 BENCH_INSTALLED := $(VENV)/.installed-bench
 BENCH_ARGS ?=
@@ -35,8 +35,9 @@ $(BENCH_INSTALLED): $(INSTALLED)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	touch $@
 
-bench: $(BENCH_INSTALLED)
+bench: $(BENCH_INSTALLED) build
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/http_load.py --backend
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -32,12 +32,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "tests"))  # oxigraph_server: a real `oxigraph serve` process
 
 from generate import parse_size  # noqa: E402
 
 PYTHON = sys.executable
 SDGLOD = str(Path(PYTHON).parent / "sdglod")
-STAGES = ("load", "validate", "dumps", "queries")
+STAGES = ("load", "validate", "dumps", "queries", "publish")
 BEGIN, END = "<!-- tables:begin -->", "<!-- tables:end -->"
 
 
@@ -195,11 +196,45 @@ def stage_queries(size: int, ttl: Path, nt: Path, args: argparse.Namespace) -> d
     return {"embedded": task("queries", ttl, 1)}
 
 
+def stage_publish(size: int, ttl: Path, nt: Path, args: argparse.Namespace) -> dict:
+    """``sdglod publish`` of the validated build to a new, empty local ``oxigraph serve``
+    (Graph Store PUT), then the same again (nothing changes); up to ``--update-max`` also by
+    SPARQL Update, the path for stores without the Graph Store Protocol."""
+    from oxigraph_server import OxigraphServer
+
+    subprocess.run([SDGLOD, "--project", str(ttl), "build"], check=True, capture_output=True)
+    runs = args.slow_runs if size >= 1_000_000 else args.runs
+    publish = [SDGLOD, "--project", str(ttl), "publish"]
+    found: dict[str, Measured] = {"first": Measured(), "again": Measured()}
+    if size <= args.update_max:
+        found["update"] = Measured()
+    for run in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            for name in found:
+                if name == "again":
+                    continue  # in the same store as "first", right after it
+                with OxigraphServer(Path(folder) / name, Path(folder) / "log").start() as server:
+                    where = ["--endpoint", server.query_url]
+                    how = ["--graph-store", server.store_url]
+                    if name == "update":
+                        how = ["--update", server.update_url]
+                    steps = ["first", "again"] if name == "first" else [name]
+                    for step in steps:
+                        wall, rss, _, _ = run_process([*publish, *where, *how])
+                        found[step].wall.append(wall)
+                        found[step].seconds.append(wall)
+                        found[step].rss_mb.append(rss)
+                        print(f"    publish {step} run {run + 1}/{runs}: {wall:.2f} s, "
+                              f"{rss:.0f} MB", flush=True)  # fmt: skip
+    return found
+
+
 RUNNERS = {
     "load": stage_load,
     "validate": stage_validate,
     "dumps": stage_dumps,
     "queries": stage_queries,
+    "publish": stage_publish,
 }
 
 
@@ -362,6 +397,29 @@ def tables(results: dict) -> str:
                 cells.append(f"{details['queries'][name] * 1000:.1f} ({details['rows'][name]})")
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
+    if any("publish" in s for s in sizes.values()):
+        lines += [
+            "### 5. Publish to a local `oxigraph serve`",
+            "",
+            "Wall time (s) and peak memory (MB) of `sdglod publish` (a new process), median: to "
+            "an empty store with the Graph Store Protocol (PUT per named graph, streamed), the "
+            "same again (every graph compared, nothing to write), and by SPARQL Update.",
+            "",
+            "| triples | first publish (PUT) | again (no change) | SPARQL Update | peak MB |",
+            "| ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for stages in sizes.values():
+            found = stages.get("publish")
+            if not found:
+                continue
+            update = found.get("update")
+            memory = max(max(entry["rss_mb"]) for entry in found.values())
+            lines.append(
+                f"| {stages['triples']:,} | {seconds(wall(found['first']))}{_runs(found['first'])} "
+                f"| {seconds(wall(found['again']))} "
+                f"| {seconds(wall(update)) if update else '—'} | {memory:.0f} |"
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -445,6 +503,7 @@ def main() -> None:
     parser.add_argument("--slow-runs", type=int, default=1, help="rdflib/pyshacl runs at ≥ 1M")
     parser.add_argument("--pyshacl-max", type=parse_size, default=parse_size("100k"))
     parser.add_argument("--rdflib-max", type=parse_size, default=parse_size("1M"))
+    parser.add_argument("--update-max", type=parse_size, default=parse_size("100k"))
     parser.add_argument("--engines", default="auto,pyshacl", help="sdglod validate engines")
     parser.add_argument("--data", type=Path, default=HERE / "generated")
     parser.add_argument("--results", type=Path, default=HERE / "results.json")

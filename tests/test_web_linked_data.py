@@ -180,6 +180,24 @@ def test_pages_list_sources_and_alternates(client):
         assert f'href="{EVENT}.{suffix}"' in page
 
 
+@pytest.mark.parametrize("path", [f"{EVENT}.html", "/"])
+def test_pages_have_an_etag_and_answer_304_and_stay_the_same(client, path):
+    first = client.get(path, headers={**BROWSER, "Accept-Language": "en"})
+    again = client.get(path, headers={**BROWSER, "Accept-Language": "en"})
+    assert first.status_code == again.status_code == 200
+    assert first.text == again.text  # the second comes from the page cache
+    assert first.headers["etag"] == again.headers["etag"]
+    assert first.headers.get("link") == again.headers.get("link")
+    assert "Accept-Language" in first.headers["vary"]
+    latvian = client.get(path, headers={**BROWSER, "Accept-Language": "lv"})
+    assert latvian.headers["etag"] != first.headers["etag"]  # one ETag per language
+    assert latvian.text != first.text
+    unchanged = client.get(
+        path, headers={**BROWSER, "Accept-Language": "en", "If-None-Match": first.headers["etag"]}
+    )
+    assert unchanged.status_code == 304 and unchanged.content == b""
+
+
 def test_the_landing_page(client):
     page = client.get("/", params={"lang": "en"}, headers=BROWSER).text
     assert (

@@ -19,7 +19,13 @@ from urllib.parse import quote, urlencode
 
 from pyoxigraph import Literal, NamedNode
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 
 from ..descriptions import CATALOG_JSONLD_FILE, CATALOG_TURTLE_FILE, SCHEMA_ORG_FILE, VOID_FILE
 from ..formats import RDF_FORMATS, RESULT_FORMATS, negotiate
@@ -196,25 +202,28 @@ async def _page(
     request: Request, runtime: Runtime, iri: str, local: str, headers: dict[str, str]
 ) -> Response:
     lang = _lang(request)
-    described, context = await describe(runtime, iri)
-    page = builder(runtime, lang, link_language(request, runtime, lang)).page(
-        iri, described, context
-    )
-    if page is None:
-        raise HttpError(
-            "not-found",
-            f"<{iri}> is not described in this dataset",
-            hint="check the address, or find resources from the home page or with a query",
+
+    async def make() -> HTMLResponse:
+        described, context = await describe(runtime, iri)
+        page = builder(runtime, lang, link_language(request, runtime, lang)).page(
+            iri, described, context
         )
-    return render(
-        "resource.html",
-        headers={**headers, "Cache-Control": f"public, max-age={runtime.config.max_age}"},
-        lang=lang,
-        request=request,
-        runtime=runtime,
-        page=page,
-        alternates=_alternates(local),
-    )
+        if page is None:
+            raise HttpError(
+                "not-found",
+                f"<{iri}> is not described in this dataset",
+                hint="check the address, or find resources from the home page or with a query",
+            )
+        return render(
+            "resource.html",
+            lang=lang,
+            request=request,
+            runtime=runtime,
+            page=page,
+            alternates=_alternates(local),
+        )
+
+    return await runtime.page(request, lang, make, headers)
 
 
 async def named_graph(request: Request) -> Response:
@@ -285,6 +294,10 @@ _COVERAGE = (
 async def landing(request: Request) -> Response:
     runtime = _runtime(request)
     lang = _lang(request)
+    return await runtime.page(request, lang, lambda: _landing(request, runtime, lang))
+
+
+async def _landing(request: Request, runtime: Runtime, lang: str) -> HTMLResponse:
     link_lang = link_language(request, runtime, lang)
     make = builder(runtime, lang, link_lang)
     found = await runtime.select(_DATASET)

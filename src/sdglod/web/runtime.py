@@ -7,13 +7,14 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from pyoxigraph import Triple
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from ..backends import project_vocabulary
 from ..build import Build, current_build
@@ -162,9 +163,23 @@ class Runtime:
         return self.project.base
 
     def etag(self, job: QueryJob) -> str:
-        digest = hashlib.sha256(f"{self.tag}\n{job.key()}".encode()).hexdigest()[:32]
+        return self._etag(job.key())
+
+    def _etag(self, key: str) -> str:
+        digest = hashlib.sha256(f"{self.tag}\n{key}".encode()).hexdigest()[:32]
         # Weak: the same answer may go out gzipped or not.
         return f'W/"{digest}"'
+
+    def _validators(self, request: Request, etag: str, vary: str) -> tuple[dict, Response | None]:
+        """The caching headers of an answer, and the 304 if the client already has it."""
+        headers = {
+            "ETag": etag,
+            "Cache-Control": f"public, max-age={self.config.max_age}",
+            "Vary": vary,
+        }
+        if etag in request.headers.get("if-none-match", ""):
+            return headers, Response(status_code=304, headers=headers)
+        return headers, None
 
     def time_limit(self, asked: str | None) -> float:
         """The time limit of a request: the server's, or a lower one the request asks for."""
@@ -272,18 +287,39 @@ class Runtime:
         query = {"type": type_iri, **({"lang": lang} if lang else {})}
         return "/browse?" + urlencode(query)
 
+    async def page(
+        self,
+        request: Request,
+        lang: str,
+        make: Callable[[], Awaitable[HTMLResponse]],
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """The page ``make`` renders for this request, kept in the answer cache (a build's pages
+        never change, and a resource page costs several queries and a template), with an ETag
+        for 304s. Only pages that rendered with 200 are kept."""
+        key = f"page\n{request.url.path}\n{request.url.query}\n{lang}"
+        etag = self._etag(key)
+        validators, unchanged = self._validators(request, etag, "Accept, Accept-Language")
+        headers = {**(headers or {}), **validators}
+        if unchanged is not None:
+            unchanged.headers.update(headers)
+            return unchanged
+        cached = self.cache.get(key)
+        if cached is None:
+            response = await make()
+            if response.status_code != 200:
+                return response
+            cached = QueryAnswer(True, bytes(response.body), kind="html")
+            self.cache.put(key, cached)
+        return HTMLResponse(cached.body, headers=headers)
+
     async def respond(
         self, request: Request, job: QueryJob, fmt: ResultSerialisation, timeout: float
     ) -> Response:
         """The HTTP answer to ``job`` in ``fmt``: 304 if the client has it, else the result."""
-        etag = self.etag(job)
-        headers = {
-            "ETag": etag,
-            "Cache-Control": f"public, max-age={self.config.max_age}",
-            "Vary": "Accept",
-        }
-        if etag in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers=headers)
+        headers, unchanged = self._validators(request, self.etag(job), "Accept")
+        if unchanged is not None:
+            return unchanged
         answer = await self.answer(job, timeout)
         headers["Sdglod-Result-Size"] = str(answer.size)
         if answer.truncated:
