@@ -452,10 +452,13 @@ def publish_command(
     removed = sum(c.removed for c in report.changes)
     seconds = time.perf_counter() - started
     done = "compared (dry run: nothing written)" if dry_run else "published and verified"
+    kept = sum(not c.written for c in report.changes)
     click.echo(
         f"{done}: {len(report.changes)} graph{'s' * (len(report.changes) != 1)}, "
         f"{report.triples} triples, "
-        f"{added} added, {removed} removed, in {seconds:.2f} s"
+        f"{added} added, {removed} removed"
+        + (f", {kept} unchanged and not rewritten" if kept and not dry_run else "")
+        + f", in {seconds:.2f} s"
     )
 
 
