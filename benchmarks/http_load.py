@@ -1,7 +1,7 @@
 """HTTP throughput and latency: ``sdglod serve`` vs ``oxigraph serve-read-only`` on one store.
 
 Usage: .venv/bin/python benchmarks/http_load.py [--project DIR] [--duration S]
-       [--concurrency 1,8,32] [--queries a,b] [--param name=value …] [--backend]
+       [--concurrency 1,8,32] [--queries a,b] [--param name=value …] [--backend] [--workers N]
 
 Both servers serve the same store (the project's current build: run ``sdglod build`` first) on
 127.0.0.1; ``wrk`` (Debian) is the load generator, one thread. Each canned query is asked with
@@ -155,6 +155,7 @@ def main() -> None:
     parser.add_argument("--param", action="append", default=[], help="name=value for queries")
     parser.add_argument("--resource", default="", help="default: the describe query's default")
     parser.add_argument("--backend", action="store_true", help="also sdglod serve --backend")
+    parser.add_argument("--workers", type=int, default=1, help="HTTP processes of sdglod serve")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
@@ -165,14 +166,18 @@ def main() -> None:
     resource = args.resource or load_queries(project)["describe"].parameter("resource").default
     levels = [int(c) for c in args.concurrency.split(",")]
     sdglod = [str(Path(sys.executable).with_name("sdglod")), "--project", str(args.project)]
+    workers = ["--workers", str(args.workers)]
     kinds = ["cache", "nocache", "rust"]
     if args.backend:
         kinds += ["front1", "front2a", "front2b"]
     ports = {kind: free_port() for kind in kinds}
     rust_query = f"http://127.0.0.1:{ports['rust']}/query"
     commands = {
-        "cache": [*sdglod, "serve", "--port", str(ports["cache"])],
-        "nocache": [*sdglod, "serve", "--port", str(ports["nocache"]), "--cache-entries", "0"],
+        "cache": [*sdglod, "serve", *workers, "--port", str(ports["cache"])],
+        "nocache": [
+            *(*sdglod, "serve", *workers, "--port", str(ports["nocache"])),
+            *("--cache-entries", "0"),
+        ],
         "rust": [
             *(str(oxigraph_binary()), "serve-read-only", "--location", str(store)),
             *("--bind", f"127.0.0.1:{ports['rust']}", "--union-default-graph"),
