@@ -835,6 +835,8 @@ def _range_test(parameter: URIRef, bound: object):
         try:
             order = compare_literal(value, bound)
         except (TypeError, NotImplementedError):
+            # Incomparable literals (e.g. a date against a number): pyshacl counts them as a
+            # violation of the range, and so must this engine to give the same results.
             return False
         if parameter == SH.minExclusive:
             return order > 0

@@ -264,20 +264,32 @@ async def query_page(
         context["downloads"] = _sparql_downloads(parsed.query, kind)
         context["share"] = "/sparql?" + urlencode({"query": parsed.query})
         job = job_for(runtime, parsed, RESULT_FORMATS["json"])
-        try:
-            context["table"], context["truncated"] = await _result_table(
-                runtime,
-                job,
-                kind,
-                lang,
-                timeout or runtime.config.timeout,
-                linked_data.link_language(request, runtime, lang),
-            )
-        except HttpError as err:
-            if err.status >= 500 and err.code not in ("timeout", "busy"):
-                raise
-            context["error"], status = err, err.status
+        timeout = timeout or runtime.config.timeout
+        status = await _show_results(context, request, runtime, job, kind, timeout)
     return render("query.html", status=status, **context)
+
+
+async def _show_results(
+    context: dict,
+    request: Request,
+    runtime: Runtime,
+    job: QueryJob,
+    kind: str | None,
+    timeout: float,
+) -> int:
+    """Put ``job``'s result table into a page's ``context``, or the error the reader caused
+    (or a time-out / busy pool, which the page explains); the page's status."""
+    lang = str(context["lang"])
+    try:
+        context["table"], context["truncated"] = await _result_table(
+            runtime, job, kind, lang, timeout, linked_data.link_language(request, runtime, lang)
+        )
+    except HttpError as err:
+        if err.status >= 500 and err.code not in ("timeout", "busy"):
+            raise
+        context["error"] = err
+        return err.status
+    return 200
 
 
 def _example_text(runtime: Runtime, query: CannedQuery) -> str:
@@ -412,19 +424,7 @@ async def canned_page(
         # A static site has each result once, with the defaults: its links carry no values.
         shown = {} if runtime.config.static_site else given
         context["downloads"] = _canned_downloads(query.name, shown, kind)
-        try:
-            context["table"], context["truncated"] = await _result_table(
-                runtime,
-                job,
-                kind,
-                lang,
-                runtime.config.timeout,
-                linked_data.link_language(request, runtime, lang),
-            )
-        except HttpError as err:
-            if err.status >= 500 and err.code not in ("timeout", "busy"):
-                raise
-            context["error"], status = err, err.status
+        status = await _show_results(context, request, runtime, job, kind, runtime.config.timeout)
     return render("canned.html", status=status, **context)
 
 

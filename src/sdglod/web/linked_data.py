@@ -125,7 +125,7 @@ async def resource(request: Request) -> Response:
         found = _not_found(iri, wants_html=False)
         assert isinstance(found, Response)
         return found
-    response = await runtime.respond(request, job, fmt, runtime.config.timeout)
+    response = await runtime.respond(request, job, fmt, runtime.config.timeout, answer)
     response.headers.update(headers)
     return response
 

@@ -73,6 +73,14 @@ class Table:
     boolean: bool | None = None
 
 
+def datatype_title(literal: Literal, prefixes: dict[str, str]) -> str | None:
+    """A typed literal's datatype as a prefixed name (shown on hover); none for texts."""
+    datatype = literal.datatype.value if literal.datatype else ""
+    if literal.language or datatype in ("", XSD + "string"):
+        return None
+    return compact_iri(datatype, prefixes)
+
+
 def cell(term: object, labels: dict[str, str], prefixes: dict[str, str], link: Link) -> Cell:
     """The cell for one term; ``link`` maps an IRI to where the page should point."""
     if term is None:
@@ -95,11 +103,7 @@ def cell(term: object, labels: dict[str, str], prefixes: dict[str, str], link: L
                 "float",
             )
         )
-        title = (
-            None
-            if term.language or datatype == XSD + "string"
-            else compact_iri(datatype or "", prefixes)
-        )
+        title = datatype_title(term, prefixes)
         return Cell(term.value, lang=term.language or None, title=title, numeric=numeric)
     if isinstance(term, Triple):
         parts = [

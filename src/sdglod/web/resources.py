@@ -18,6 +18,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from ..jsonld import write_jsonld
 from ..names import compact_iri
 from .i18n import word
+from .pages import datatype_title
 from .vocabulary import UiVocabulary
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -301,9 +302,7 @@ class PageBuilder:
             datatype = term.datatype.value if term.datatype else ""
             if datatype == XSD + "boolean":
                 return Value(word("true" if term.value == "true" else "false", self.lang))
-            title = None
-            if not term.language and datatype not in ("", XSD + "string"):
-                title = compact_iri(datatype, self.prefixes)
+            title = datatype_title(term, self.prefixes)
             return Value(term.value, lang=term.language or None, title=title)
         return Value(str(term))
 

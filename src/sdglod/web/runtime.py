@@ -314,13 +314,20 @@ class Runtime:
         return HTMLResponse(cached.body, headers=headers)
 
     async def respond(
-        self, request: Request, job: QueryJob, fmt: ResultSerialisation, timeout: float
+        self,
+        request: Request,
+        job: QueryJob,
+        fmt: ResultSerialisation,
+        timeout: float,
+        answer: QueryAnswer | None = None,
     ) -> Response:
-        """The HTTP answer to ``job`` in ``fmt``: 304 if the client has it, else the result."""
+        """The HTTP answer to ``job`` in ``fmt``: 304 if the client has it, else the result
+        (``answer``, if the caller already has it: with no cache it would run again)."""
         headers, unchanged = self._validators(request, self.etag(job), "Accept")
         if unchanged is not None:
             return unchanged
-        answer = await self.answer(job, timeout)
+        if answer is None:
+            answer = await self.answer(job, timeout)
         headers["Sdglod-Result-Size"] = str(answer.size)
         if answer.truncated:
             headers["Sdglod-Truncated"] = "true"
