@@ -129,7 +129,7 @@ def prepare(size: int, label: str, fmt: str, data_dir: Path) -> Path:
 def triples_of(project: Path) -> int:
     done = subprocess.run(
         [PYTHON, "-c", "import sys; from sdglod.project import load_project;"
-         "from sdglod.sources import load_sources;"
+         "from sdglod.rdf.sources import load_sources;"
          "print(len(load_sources(load_project(__import__('pathlib').Path(sys.argv[1])))))",
          str(project)],
         capture_output=True, text=True, check=True,

@@ -43,8 +43,8 @@ def load_sdglod(project_dir: Path) -> dict:
     """sdglod's parse + load stage, as ``sdglod build`` runs it: the sources parsed, and each
     file written into a new on-disk store while the next one is parsed."""
     from sdglod.project import load_project
-    from sdglod.sources import load_sources
-    from sdglod.store import StoreWriter
+    from sdglod.rdf.sources import load_sources
+    from sdglod.rdf.store import StoreWriter
 
     project = load_project(project_dir)
     with tempfile.TemporaryDirectory() as folder:
@@ -122,9 +122,9 @@ def validate_pyshacl(project_dir: Path) -> dict:
 
 
 def _quads(project_dir: Path) -> tuple[list, dict, dict]:
-    from sdglod.jsonld import build_context
     from sdglod.project import load_project
-    from sdglod.sources import load_sources
+    from sdglod.rdf.jsonld import build_context
+    from sdglod.rdf.sources import load_sources
 
     project = load_project(project_dir)
     sources = load_sources(project)
@@ -133,8 +133,8 @@ def _quads(project_dir: Path) -> tuple[list, dict, dict]:
 
 def dumps_sdglod(project_dir: Path) -> dict:
     """sdglod's dumps of the parsed sources: the sort (once per build), then each format."""
-    from sdglod.dumps import Dumper
-    from sdglod.formats import RDF_FORMATS
+    from sdglod.rdf.formats import RDF_FORMATS
+    from sdglod.rdf.writer import Dumper
 
     quads, prefixes, context = _quads(project_dir)
     timings = {}
@@ -155,7 +155,7 @@ def dumps_oxigraph(project_dir: Path) -> dict:
     """pyoxigraph's serialiser on the same statements (triples for triple formats)."""
     from pyoxigraph import RdfFormat, serialize
 
-    from sdglod.formats import RDF_FORMATS
+    from sdglod.rdf.formats import RDF_FORMATS
 
     quads, prefixes, _ = _quads(project_dir)
     formats = {
@@ -182,7 +182,7 @@ def dumps_rdflib(project_dir: Path) -> dict:
     """rdflib's serialisers (JSON-LD compacted with the same context as sdglod's)."""
     from rdflib import Dataset, Graph, URIRef
 
-    from sdglod.formats import RDF_FORMATS
+    from sdglod.rdf.formats import RDF_FORMATS
 
     _, prefixes, context = _quads(project_dir)
     dataset, union = Dataset(), Graph()
@@ -213,10 +213,10 @@ def dumps_rdflib(project_dir: Path) -> dict:
 
 def queries(project_dir: Path, runs: int = 5) -> dict:
     """Latency of each canned query on the embedded store of the project's current build."""
-    from sdglod.backends import EmbeddedBackend, project_vocabulary
     from sdglod.build import current_build
     from sdglod.project import load_project
-    from sdglod.queries import load_queries, run_query
+    from sdglod.query.backends import EmbeddedBackend, project_vocabulary
+    from sdglod.query.canned import load_queries, run_query
 
     project = load_project(project_dir)
     backend = EmbeddedBackend(current_build(project).open_store())

@@ -12,7 +12,7 @@ from oxigraph_server import OxigraphServer
 
 from sdglod.build import Build, build
 from sdglod.project import Project, load_project
-from sdglod.store import Store
+from sdglod.rdf.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("sdglod.toml", "ontology", "data", "shapes", "queries")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sdglod.store import Store
+from sdglod.rdf.store import Store
 
 PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",

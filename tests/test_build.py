@@ -109,7 +109,7 @@ def test_a_failure_while_writing_dumps_leaves_the_previous_build(project_dir, mo
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("sdglod.dumps.Dumper.write_all", disk_full)
+    monkeypatch.setattr("sdglod.rdf.writer.Dumper.write_all", disk_full)
     with pytest.raises(OSError):
         build(load_project(project_dir))
     assert os.readlink(project_dir / ".sdglod" / "current") == good_target

@@ -13,7 +13,7 @@ import rdflib
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from sdglod.build import build
-from sdglod.descriptions import (
+from sdglod.describe.descriptions import (
     SCHEMA_ORG_FILE,
     PublicUrls,
     Statistics,
@@ -22,7 +22,7 @@ from sdglod.descriptions import (
 )
 from sdglod.errors import ProjectError
 from sdglod.project import load_project
-from sdglod.store import Store
+from sdglod.rdf.store import Store
 
 DATASET = "https://w3id.org/sdglod/id/dataset/baltic-sdg-2021"
 OTHER_BASE = "https://data.example.org/"

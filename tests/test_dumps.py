@@ -75,7 +75,7 @@ def test_the_sort_key_orders_terms_of_one_value_as_their_ntriples_forms():
     # twice); the order of terms with the same value must stay that of their N-Triples forms.
     from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-    from sdglod.dumps import _statement_key
+    from sdglod.rdf.writer import _statement_key
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     terms = [

@@ -11,10 +11,10 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from sdglod.build import build
-from sdglod.dumps import Dumper
-from sdglod.framing import FRAMED_FILE, framed_events, write_framed
+from sdglod.describe.framing import FRAMED_FILE, framed_events, write_framed
 from sdglod.project import load_project
-from sdglod.store import Store
+from sdglod.rdf.store import Store
+from sdglod.rdf.writer import Dumper
 
 OTHER_BASE = "https://data.example.org/"
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO
 
 from sdglod.project import load_project
-from sdglod.validation import validate_project
+from sdglod.validation.validate import validate_project
 
 GENERATE = REPO / "benchmarks" / "generate.py"
 SIZE = "2k"

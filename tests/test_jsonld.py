@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
-from sdglod.jsonld import RDF_TYPE, Compactor, build_context, write_jsonld
+from sdglod.rdf.jsonld import RDF_TYPE, Compactor, build_context, write_jsonld
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIXES = {

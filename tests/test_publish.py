@@ -15,7 +15,6 @@ from oxigraph_server import free_port
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from sdglod import publish as publishing
-from sdglod.backends import open_backend
 from sdglod.build import build, current_build
 from sdglod.cli import cli
 from sdglod.errors import ExitCode
@@ -29,8 +28,9 @@ from sdglod.publish import (
     publish,
     read_credentials,
 )
-from sdglod.queries import load_queries, run_query
-from sdglod.remote import RemoteBackend
+from sdglod.query.backends import open_backend
+from sdglod.query.canned import load_queries, run_query
+from sdglod.query.remote import RemoteBackend
 
 SECRET = "pw-d0-not-leak"
 TOKEN = "tok-d0-not-leak"

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from injection import ECHO, TRICKY
 from pyoxigraph import Literal, NamedNode, Quad
 
-from sdglod.backends import EmbeddedBackend
 from sdglod.cli import cli
 from sdglod.errors import ExitCode, QueryError
-from sdglod.queries import (
+from sdglod.query.backends import EmbeddedBackend
+from sdglod.query.canned import (
     SDG_CODE_DATATYPE,
     CannedQuery,
     load_queries,
@@ -31,8 +31,8 @@ from sdglod.queries import (
     parse_value,
     run_query,
 )
-from sdglod.results import GraphResult, SelectResult, serialize_result
-from sdglod.store import Store
+from sdglod.query.results import GraphResult, SelectResult, serialize_result
+from sdglod.rdf.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = load_queries(REPO / "queries")

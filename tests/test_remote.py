@@ -12,12 +12,12 @@ from injection import ECHO, TRICKY
 from oxigraph_server import free_port
 from pyoxigraph import Literal
 
-from sdglod.backends import EmbeddedBackend
 from sdglod.cli import cli
 from sdglod.errors import ExitCode, QueryError, RemoteError
-from sdglod.queries import load_queries, parse_query, run_query
-from sdglod.remote import RemoteBackend, redact
-from sdglod.results import Vocabulary, fetch_labels, iris_in, serialize_result
+from sdglod.query.backends import EmbeddedBackend
+from sdglod.query.canned import load_queries, parse_query, run_query
+from sdglod.query.remote import RemoteBackend, redact
+from sdglod.query.results import Vocabulary, fetch_labels, iris_in, serialize_result
 
 
 @pytest.fixture(scope="module")

@@ -20,19 +20,12 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from sdglod.backends import EmbeddedBackend
 from sdglod.build import build
 from sdglod.errors import QueryError, SdglodError
-from sdglod.formats import (
-    RESULT_FORMATS,
-    result_format,
-    result_format_for_media_type,
-    result_formats_for,
-)
-from sdglod.names import compact_iri
 from sdglod.project import load_project
-from sdglod.queries import load_queries, run_query
-from sdglod.results import (
+from sdglod.query.backends import EmbeddedBackend
+from sdglod.query.canned import load_queries, run_query
+from sdglod.query.results import (
     AskResult,
     GraphResult,
     SelectResult,
@@ -45,6 +38,13 @@ from sdglod.results import (
     render_table,
     serialize_result,
 )
+from sdglod.rdf.formats import (
+    RESULT_FORMATS,
+    result_format,
+    result_format_for_media_type,
+    result_formats_for,
+)
+from sdglod.rdf.names import compact_iri
 
 EX = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

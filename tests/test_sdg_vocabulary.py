@@ -8,7 +8,7 @@ import pytest
 from pyoxigraph import NamedNode, RdfFormat, parse
 from support import rows
 
-from sdglod.store import Store
+from sdglod.rdf.store import Store
 
 SDG = "http://metadata.un.org/sdg/"
 

@@ -14,7 +14,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from sdglod.validation import ShapesError, ValidationResult, validate_graphs
+from sdglod.validation.validate import ShapesError, ValidationResult, validate_graphs
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT = "http://www.w3.org/ns/shacl-test#"

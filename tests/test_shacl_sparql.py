@@ -19,10 +19,10 @@ from pyoxigraph import RdfFormat, parse
 from rdflib import Graph, URIRef
 from test_shacl_conformance import MF, SHT, _actual, _entries, _expected, _load
 
-from sdglod import shacl_sparql
 from sdglod.project import load_project
-from sdglod.sources import load_sources
-from sdglod.validation import ShapesError, _triple, load_shapes, validate, validate_graphs
+from sdglod.rdf.sources import load_sources
+from sdglod.validation import sparql_engine
+from sdglod.validation.validate import ShapesError, _triple, load_shapes, validate, validate_graphs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 # The W3C tests the engine leaves to pyshacl, and why. The list is exact: a test that starts
@@ -93,11 +93,11 @@ def test_w3c_suite_through_the_sparql_engine(w3c_case, request):
     namespaces = {n: str(iri) for n, iri in _load(data_path).namespaces()}
     expected = manifest.value(entry, URIRef(MF + "result"))
     if name in UNSUPPORTED:
-        with pytest.raises(shacl_sparql.Unsupported):
-            shacl_sparql.validate_quads(quads, shapes, namespaces)
+        with pytest.raises(sparql_engine.Unsupported):
+            sparql_engine.validate_quads(quads, shapes, namespaces)
         return
     assert expected != URIRef(SHT + "Failure"), "a failure case must be left to pyshacl"
-    results = shacl_sparql.validate_quads(quads, shapes, namespaces)
+    results = sparql_engine.validate_quads(quads, shapes, namespaces)
     data = Graph()
     for quad in quads:
         data.add(_triple(quad))
@@ -197,5 +197,5 @@ def test_what_the_engine_does_not_implement_is_refused(project_dir, extra):
     shapes_file.write_text(shapes_file.read_text("utf-8") + "\n" + extra + "\n", "utf-8")
     project = load_project(project_dir)
     sources = load_sources(project)
-    with pytest.raises(shacl_sparql.Unsupported):
-        shacl_sparql.validate_sources(sources, load_shapes(project).graph)
+    with pytest.raises(sparql_engine.Unsupported):
+        sparql_engine.validate_sources(sources, load_shapes(project).graph)

@@ -11,7 +11,7 @@ from pyoxigraph import BlankNode
 
 from sdglod.errors import ProjectError, SourceSyntaxError
 from sdglod.project import GraphArea, SourceFile, load_project
-from sdglod.sources import load_sources, parse_source
+from sdglod.rdf.sources import load_sources, parse_source
 
 REPO = Path(__file__).resolve().parents[1]
 AREA = GraphArea("data", "https://w3id.org/sdglod/graph/data", ("data/*.ttl",))

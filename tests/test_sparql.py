@@ -8,10 +8,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from sdglod.backends import EmbeddedBackend
 from sdglod.cli import cli
 from sdglod.errors import ExitCode, QueryError
-from sdglod.sparql import (
+from sdglod.query.backends import EmbeddedBackend
+from sdglod.query.sparql_text import (
     SparqlTextError,
     insert_values,
     is_update,
@@ -21,7 +21,7 @@ from sdglod.sparql import (
     variables,
     where_group_start,
 )
-from sdglod.store import Store
+from sdglod.rdf.store import Store
 
 PROLOGUE = "BASE <http://example.org/>\nPREFIX ex: <http://example.org/ns#>\n# a comment\n"
 

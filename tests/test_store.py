@@ -7,12 +7,12 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
 
-from sdglod.dumps import Dumper
-from sdglod.formats import RDF_FORMATS
-from sdglod.jsonld import build_context
 from sdglod.project import load_project
-from sdglod.sources import load_sources
-from sdglod.store import Store, canonical_literals, write_store
+from sdglod.rdf.formats import RDF_FORMATS
+from sdglod.rdf.jsonld import build_context
+from sdglod.rdf.sources import load_sources
+from sdglod.rdf.store import Store, canonical_literals, write_store
+from sdglod.rdf.writer import Dumper
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ODD = """

@@ -107,7 +107,7 @@ def test_no_shapes_at_all_exits_2(project_dir):
 
 @pytest.mark.parametrize(
     ("engine", "target"),
-    [("pyshacl", "pyshacl.validate"), ("auto", "sdglod.shacl_sparql.Engine.run")],
+    [("pyshacl", "pyshacl.validate"), ("auto", "sdglod.validation.sparql_engine.Engine.run")],
 )
 def test_an_internal_error_exits_3_never_0(project_dir, monkeypatch, engine, target):
     def crash(*args, **kwargs):

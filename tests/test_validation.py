@@ -14,10 +14,10 @@ import pytest
 from conftest import copy_project
 from rdflib.namespace import SH
 
-from sdglod.positions import resolve_iri
 from sdglod.project import load_project
-from sdglod.sources import load_sources
-from sdglod.validation import (
+from sdglod.rdf.sources import load_sources
+from sdglod.validation.positions import resolve_iri
+from sdglod.validation.validate import (
     Severity,
     check_shapes,
     load_shapes,

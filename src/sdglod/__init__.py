@@ -1,3 +1,5 @@
 """sdglod: publish a validated knowledge graph about museums, libraries and the UN SDGs."""
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__"]

@@ -24,18 +24,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .descriptions import write_descriptions
-from .dumps import Dumper, file_digest
+from .describe.descriptions import write_descriptions
+from .describe.framing import FRAMED_DUMP, write_framed
 from .errors import NoBuildError, ProjectError
-from .formats import rdf_format
-from .framing import FRAMED_DUMP, write_framed
-from .jsonld import build_context
 from .project import Project
-from .report_formats import render, write_published_report
-from .sources import Sources, load_sources
-from .store import Store, StoreWriter
-from .validation import ValidationFailed, load_shapes, validate
+from .rdf.formats import rdf_format
+from .rdf.jsonld import build_context
+from .rdf.sources import Sources, load_sources
+from .rdf.store import Store, StoreWriter
+from .rdf.writer import Dumper, file_digest
+from .validation.report_formats import render, write_published_report
+from .validation.validate import ValidationFailed, load_shapes, validate
+from .version import __version__
 
 MANIFEST = "build.json"
 KEEP_PREVIOUS = 1  # builds kept besides the current one, for readers that still have it open

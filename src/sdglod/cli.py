@@ -15,14 +15,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .backends import Backend, open_backend, project_vocabulary
 from .build import build as run_build
 from .build import current_build
 from .errors import ExitCode, NoBuildError, ProjectError, QueryError, SdglodError
-from .formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, result_format
 from .project import Project, load_project
-from .queries import (
+from .query.backends import Backend, open_backend, project_vocabulary
+from .query.canned import (
     PARAM_TYPES,
     CannedQuery,
     ParameterValueError,
@@ -31,9 +29,7 @@ from .queries import (
     parse_value,
     run_query,
 )
-from .report_formats import FORMATS as REPORT_FORMATS
-from .report_formats import render, render_error
-from .results import (
+from .query.results import (
     DEFAULT_WIDTH,
     Result,
     TableStyle,
@@ -43,7 +39,11 @@ from .results import (
     iris_in,
     write_result,
 )
-from .validation import ENGINES, validate_project
+from .rdf.formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, result_format
+from .validation.report_formats import FORMATS as REPORT_FORMATS
+from .validation.report_formats import render, render_error
+from .validation.validate import ENGINES, validate_project
+from .version import __version__
 
 
 class _Group(click.Group):

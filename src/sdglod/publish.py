@@ -37,12 +37,12 @@ from urllib.parse import unquote, urlsplit
 import httpx
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, Variable, parse
 
-from . import __version__
 from .build import current_build
 from .errors import RemoteError
 from .project import Project
-from .remote import redact
-from .store import Store
+from .query.remote import redact
+from .rdf.store import Store
+from .version import __version__
 
 AUTH_ENV = "SDGLOD_PUBLISH_AUTH"  # USER:PASSWORD, used when no credentials option is given
 TOKEN_ENV = "SDGLOD_PUBLISH_TOKEN"  # a bearer token, likewise

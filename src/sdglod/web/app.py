@@ -19,9 +19,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import QueryError
-from ..formats import GRAPH, RESULT_FORMATS, ResultSerialisation, negotiate
-from ..queries import PARAM_TYPES, CannedQuery
-from ..results import (
+from ..query.canned import PARAM_TYPES, CannedQuery
+from ..query.results import (
     Result,
     from_sparql_json,
     graph_from_bytes,
@@ -29,7 +28,8 @@ from ..results import (
     label_queries,
     labels_from,
 )
-from ..sparql import SparqlTextError, insert_values
+from ..query.sparql_text import SparqlTextError, insert_values
+from ..rdf.formats import GRAPH, RESULT_FORMATS, ResultSerialisation, negotiate
 from . import linked_data
 from .config import ServerConfig
 from .endpoint import (
@@ -42,7 +42,7 @@ from .endpoint import (
     read_protocol_request,
 )
 from .errors import ERROR_CODES, HttpError
-from .executor import QueryJob
+from .execution.executor import QueryJob
 from .i18n import page_language
 from .openapi import openapi_document
 from .pages import STATIC, Table, render, table

@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from starlette.requests import Request
 
-from ..dumps import Dumper
-from ..formats import (
+from ..query.sparql_text import SparqlTextError, is_update, operation, service_endpoints
+from ..rdf.formats import (
     BOOLEAN,
     GRAPH,
     RDF_FORMATS,
@@ -26,9 +26,9 @@ from ..formats import (
     ResultSerialisation,
     negotiate,
 )
-from ..sparql import SparqlTextError, is_update, operation, service_endpoints
+from ..rdf.writer import Dumper
 from .errors import HttpError
-from .executor import QueryJob
+from .execution.executor import QueryJob
 from .runtime import Runtime, content_type
 
 HTML = "text/html"

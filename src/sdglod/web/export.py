@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from pyoxigraph import Literal
 
-from ..descriptions import CATALOG_TURTLE_FILE, VOID_FILE
+from ..describe.descriptions import CATALOG_TURTLE_FILE, VOID_FILE
 from ..project import Project
 from .app import create_app
 from .config import ServerConfig

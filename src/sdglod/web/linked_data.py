@@ -27,11 +27,16 @@ from starlette.responses import (
     Response,
 )
 
-from ..descriptions import CATALOG_JSONLD_FILE, CATALOG_TURTLE_FILE, SCHEMA_ORG_FILE, VOID_FILE
-from ..formats import RDF_FORMATS, RESULT_FORMATS, negotiate
+from ..describe.descriptions import (
+    CATALOG_JSONLD_FILE,
+    CATALOG_TURTLE_FILE,
+    SCHEMA_ORG_FILE,
+    VOID_FILE,
+)
+from ..rdf.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
 from .endpoint import HTML
 from .errors import HttpError
-from .executor import QueryJob
+from .execution.executor import QueryJob
 from .i18n import LANGUAGES, page_language
 from .pages import navigation, render
 from .resources import Context, PageBuilder, context_queries, describe_query, mentioned_iris

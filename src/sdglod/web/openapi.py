@@ -6,9 +6,9 @@ SPARQL endpoint and the query list. Adding a ``.rq`` file adds an operation.
 
 from __future__ import annotations
 
-from .. import __version__
-from ..formats import BOOLEAN, GRAPH, RESULT_FORMATS, SOLUTIONS
-from ..queries import PARAM_TYPES, CannedQuery
+from ..query.canned import PARAM_TYPES, CannedQuery
+from ..rdf.formats import BOOLEAN, GRAPH, RESULT_FORMATS, SOLUTIONS
+from ..version import __version__
 from .endpoint import ENDPOINT_FORMATS, FORM, SPARQL_QUERY
 
 _SCHEMA_OF_TYPE = {

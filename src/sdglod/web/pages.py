@@ -14,8 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from starlette.responses import HTMLResponse
 
-from ..names import compact_iri
-from ..results import AskResult, GraphResult, Result, SelectResult
+from ..query.results import AskResult, GraphResult, Result, SelectResult
+from ..rdf.names import compact_iri
 from .i18n import LANGUAGES, word
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from ..jsonld import write_jsonld
-from ..names import compact_iri
+from ..rdf.jsonld import write_jsonld
+from ..rdf.names import compact_iri
 from .i18n import word
 from .pages import datatype_title
 from .vocabulary import UiVocabulary

@@ -16,17 +16,17 @@ from pyoxigraph import Triple
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from ..backends import project_vocabulary
 from ..build import Build, current_build
 from ..errors import NoBuildError
-from ..formats import ResultSerialisation
-from ..names import compact_iri
 from ..project import Project, load_project
-from ..queries import CannedQuery, load_queries
-from ..results import SelectResult, Vocabulary, from_sparql_json, graph_from_bytes
+from ..query.backends import project_vocabulary
+from ..query.canned import CannedQuery, load_queries
+from ..query.results import SelectResult, Vocabulary, from_sparql_json, graph_from_bytes
+from ..rdf.formats import ResultSerialisation
+from ..rdf.names import compact_iri
 from .config import ServerConfig
 from .errors import HttpError
-from .executor import (
+from .execution.executor import (
     PoolBusy,
     QueryAnswer,
     QueryJob,
@@ -36,7 +36,7 @@ from .executor import (
     WorkerFailed,
     WorkerSetup,
 )
-from .remote_pool import RemotePool
+from .execution.remote_pool import RemotePool
 
 MIN_TIMEOUT = 0.5  # seconds: the lowest time limit a request can ask for
 TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml")

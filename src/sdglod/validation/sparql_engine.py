@@ -43,7 +43,9 @@ from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .shacl_model import (
+from ..rdf.sources import Sources
+from ..rdf.store import canonical_literals
+from .shapes_model import (
     _NODE_KINDS,
     Shape,
     ShapesModel,
@@ -52,9 +54,7 @@ from .shacl_model import (
     _ox,
     _sparql,
 )
-from .sources import Sources
-from .store import canonical_literals
-from .validation import Severity, ValidationResult, _node_id, _nt, _path_text, _rdflib
+from .validate import Severity, ValidationResult, _node_id, _nt, _path_text, _rdflib
 
 __all__ = ["Engine", "ShapesModel", "Unsupported", "validate_quads", "validate_sources"]
 

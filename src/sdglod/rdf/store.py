@@ -13,7 +13,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
 from pyoxigraph import Store as _OxStore
 
-from .errors import NoBuildError
+from ..errors import NoBuildError
 from .sources import ParsedSource, Sources
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from .jsonld import RDF_TYPE, Compactor
+from ..rdf.jsonld import RDF_TYPE, Compactor
 
 FRAMED_FILE = "events.framed.jsonld"
 FRAMED_DUMP = "events-framed"  # its name in the build manifest

@@ -21,10 +21,10 @@ from pyoxigraph import NamedNode
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+from ..errors import QueryError, RemoteError
 from .backends import check_query, syntax_error
-from .errors import QueryError, RemoteError
 from .results import Result, Term, from_sparql_json, graph_from_bytes
-from .sparql import SparqlTextError, insert_values, operation
+from .sparql_text import SparqlTextError, insert_values, operation
 
 DEFAULT_TIMEOUT = 60.0  # seconds to wait for an answer
 _ACCEPT_RESULTS = "application/sparql-results+json"

@@ -38,9 +38,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from .dumps import Dumper
-from .errors import QueryError
-from .formats import (
+from ..errors import QueryError
+from ..rdf.formats import (
     BOOLEAN,
     GRAPH,
     RDF_FORMATS,
@@ -49,7 +48,8 @@ from .formats import (
     result_format,
     result_formats_for,
 )
-from .names import compact_iri
+from ..rdf.names import compact_iri
+from ..rdf.writer import Dumper
 
 if TYPE_CHECKING:
     from .backends import Backend

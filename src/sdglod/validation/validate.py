@@ -24,13 +24,13 @@ from rdflib import Literal as RdfLiteral
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 
-from . import __version__
-from .dumps import file_digest
-from .errors import ExitCode, Location, ProjectError, SdglodError
-from .names import prefixed_name
+from ..errors import ExitCode, Location, ProjectError, SdglodError
+from ..project import RDF_SUFFIXES, GraphArea, Project, SourceFile
+from ..rdf.names import prefixed_name
+from ..rdf.sources import ParsedSource, Sources, load_paths, load_sources, parse_source
+from ..rdf.writer import file_digest
+from ..version import __version__
 from .positions import PositionIndex
-from .project import RDF_SUFFIXES, GraphArea, Project, SourceFile
-from .sources import ParsedSource, Sources, load_paths, load_sources, parse_source
 
 _XSD_STRING = str(XSD.string)
 
@@ -259,18 +259,18 @@ def validate(project: Project, sources: Sources, shapes: Shapes, engine: str = "
     """Validate ``sources`` (parsed files of ``project``) against ``shapes``.
 
     ``engine``: ``pyshacl`` (the reference), ``sparql`` (the shapes compiled to SPARQL over
-    Oxigraph, see ``shacl_sparql.py``; an error if the shapes or data need pyshacl) or ``auto``
+    Oxigraph, see ``sparql_engine.py``; an error if the shapes or data need pyshacl) or ``auto``
     (``sparql`` where it gives pyshacl's results, messages included; pyshacl otherwise).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}")
     found = None
     if engine != "pyshacl":
-        from . import shacl_sparql  # only when validating, like pyshacl
+        from . import sparql_engine  # only when validating, like pyshacl
 
         try:
-            found = shacl_sparql.validate_sources(sources, shapes.graph, engine == "auto")
-        except shacl_sparql.Unsupported as err:
+            found = sparql_engine.validate_sources(sources, shapes.graph, engine == "auto")
+        except sparql_engine.Unsupported as err:
             if engine == "sparql":
                 raise ShapesError(
                     f"the SPARQL engine cannot validate this: {err}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import SdglodError
+from ..errors import SdglodError
 
 
 @dataclass(frozen=True)

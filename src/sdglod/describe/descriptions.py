@@ -21,12 +21,12 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
-from .dumps import Dumper, file_digest
-from .errors import ProjectError
-from .formats import RDF_FORMATS, rdf_format
-from .jsonld import RDF_TYPE, build_context
-from .names import compact_iri
-from .store import Store
+from ..errors import ProjectError
+from ..rdf.formats import RDF_FORMATS, rdf_format
+from ..rdf.jsonld import RDF_TYPE, build_context
+from ..rdf.names import compact_iri
+from ..rdf.store import Store
+from ..rdf.writer import Dumper, file_digest
 
 # --- Public addresses -----------------------------------------------------------------------
 

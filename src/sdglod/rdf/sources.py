@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 
-from .errors import Location, SdglodError, SourceSyntaxError
-from .project import RDF_SUFFIXES, GraphArea, Project, SourceFile
+from ..errors import Location, SdglodError, SourceSyntaxError
+from ..project import RDF_SUFFIXES, GraphArea, Project, SourceFile
 
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -20,11 +20,18 @@ from typing import BinaryIO
 
 from pyoxigraph import QueryBoolean, QuerySolutions, Variable
 
-from ..formats import result_format
-from ..results import AskResult, Result, SelectResult, Vocabulary, graph_result, serialize_result
-from ..sparql import split_position
-from ..store import Store
-from ..terms import term_from_ntriples
+from ...query.results import (
+    AskResult,
+    Result,
+    SelectResult,
+    Vocabulary,
+    graph_result,
+    serialize_result,
+)
+from ...query.sparql_text import split_position
+from ...rdf.formats import result_format
+from ...rdf.store import Store
+from ...rdf.terms import term_from_ntriples
 
 _LENGTH = struct.Struct(">I")
 

@@ -13,10 +13,17 @@ from __future__ import annotations
 import asyncio
 import time
 
-from ..errors import QueryError, RemoteError
-from ..remote import RemoteBackend
-from ..results import AskResult, GraphResult, Result, SelectResult, Vocabulary, serialize_result
-from ..terms import term_from_ntriples
+from ...errors import QueryError, RemoteError
+from ...query.remote import RemoteBackend
+from ...query.results import (
+    AskResult,
+    GraphResult,
+    Result,
+    SelectResult,
+    Vocabulary,
+    serialize_result,
+)
+from ...rdf.terms import term_from_ntriples
 from .executor import PoolBusy, QueryAnswer, QueryJob, QueryTimeout, StoreUnavailable
 
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

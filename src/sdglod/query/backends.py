@@ -12,14 +12,14 @@ from typing import Protocol
 
 from pyoxigraph import Variable
 
-from .build import current_build
-from .errors import Location, NoBuildError, QueryError
-from .jsonld import build_context
-from .project import Project
+from ..build import current_build
+from ..errors import Location, NoBuildError, QueryError
+from ..project import Project
+from ..rdf.jsonld import build_context
+from ..rdf.sources import load_sources
+from ..rdf.store import Store
 from .results import Result, Term, Vocabulary, from_oxigraph
-from .sources import load_sources
-from .sparql import SparqlTextError, is_update, operation, split_position
-from .store import Store
+from .sparql_text import SparqlTextError, is_update, operation, split_position
 
 INLINE = Path("<query>")  # the "file" of a query given as text, in error locations
 
@@ -106,7 +106,7 @@ def open_backend(project: Project | None, endpoint: str | None = None) -> Backen
     """The remote endpoint at ``endpoint`` if given, else the store of ``project``'s current
     build."""
     if endpoint:
-        from .remote import RemoteBackend  # SPARQLWrapper is loaded only when it is used
+        from .remote import RemoteBackend
 
         return RemoteBackend(endpoint)
     if project is None:

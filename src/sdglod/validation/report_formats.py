@@ -18,13 +18,13 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
-from . import __version__
-from .dumps import Dumper
-from .errors import SdglodError
-from .formats import rdf_format
-from .names import display_term, prefixed_name
-from .terms import term_from_ntriples
-from .validation import Report, Severity, ValidationResult
+from ..errors import SdglodError
+from ..rdf.formats import rdf_format
+from ..rdf.names import display_term, prefixed_name
+from ..rdf.terms import term_from_ntriples
+from ..rdf.writer import Dumper
+from ..version import __version__
+from .validate import Report, Severity, ValidationResult
 
 FORMATS = ("text", "json", "junit", "github", "sarif", "turtle")
 SH = "http://www.w3.org/ns/shacl#"

@@ -18,11 +18,11 @@ from urllib.parse import urljoin
 
 from pyoxigraph import Literal, NamedNode
 
+from ..errors import Location, QueryError
+from ..project import Project
 from .backends import Backend
-from .errors import Location, QueryError
-from .project import Project
 from .results import Result, Term
-from .sparql import (
+from .sparql_text import (
     QUERY_FORMS,
     SparqlTextError,
     operation,

@@ -1,0 +1,3 @@
+"""The version of sdglod (one place: the CLI, reports and the API read it here)."""
+
+__version__ = "0.1.0"
