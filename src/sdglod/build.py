@@ -109,7 +109,14 @@ def build(project: Project, validate_first: bool = True, strict: bool = False) -
             dumps[FRAMED_DUMP] = write_framed(dumper.triples, manifest["context"], new.dist_path)
             dumps.update(
                 write_descriptions(
-                    store, dumper.triples, manifest, dumps, new.dist_path, framed=FRAMED_DUMP
+                    store,
+                    dumper.triples,
+                    base=manifest["base"],
+                    prefixes=manifest["prefixes"],
+                    graphs=manifest["graphs"],
+                    dumps=dumps,
+                    folder=new.dist_path,
+                    framed=FRAMED_DUMP,
                 )
             )
             manifest["dumps"] = {

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Location, ProjectError
+from .rdf.namespaces import SCHEMA
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,7 +24,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 CONFIG_NAME = "sdglod.toml"
 DEFAULT_BASE = "https://w3id.org/sdglod/"
-DEFAULT_VOCAB = "http://schema.org/"
+DEFAULT_VOCAB = SCHEMA
 BASE_ENV = "SDGLOD_BASE"
 # Folders whose RDF files must each belong to a graph: a file nobody assigned is a mistake.
 SOURCE_FOLDERS = ("ontology", "data")

@@ -962,7 +962,10 @@ def _spatial_coverage(countries: tuple[Resource, ...]) -> dict:
 def write_descriptions(
     store: Store,
     triples: Iterable[Triple],
-    manifest: Mapping,
+    *,
+    base: str,
+    prefixes: Mapping[str, str],
+    graphs: Mapping[str, int],
     dumps: Mapping[str, Path],
     folder: Path,
     framed: str | None = None,
@@ -971,20 +974,19 @@ def write_descriptions(
     build into ``folder``, by manifest name; nothing if the data describes no dataset.
 
     ``triples`` are the distinct triples of the union of all graphs (what the store holds),
-    ``manifest`` the build's (``base``, ``prefixes``, ``graphs``), ``dumps`` the files written
-    so far, ``framed`` the name of the framed dump among them.
+    ``base`` the base IRI, ``prefixes`` the project's, ``graphs`` the triples per named graph,
+    ``dumps`` the files written so far, ``framed`` the name of the framed dump among them.
     """
     dataset = find_dataset(store)
     if dataset is None:
         return {}
-    base = manifest["base"]
-    prefixes = {**_PREFIXES, **manifest["prefixes"]}
+    prefixes = {**_PREFIXES, **prefixes}
     files = dump_files(dumps, framed)
     statistics = Statistics.of(triples)
     facts = gather_facts(store, dataset)
     written: dict[str, Path] = {}
 
-    void = void_graph(store, facts.dataset, statistics, manifest["graphs"], files, base, prefixes)
+    void = void_graph(store, facts.dataset, statistics, graphs, files, base, prefixes)
     written["void"] = Dumper(void, prefixes, {}).write_file(rdf_format("ttl"), folder, "void")
 
     catalog = Dumper(catalog_graph(facts, files, base), prefixes, build_context(prefixes, DCAT))

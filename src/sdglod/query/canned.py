@@ -20,6 +20,7 @@ from pyoxigraph import Literal, NamedNode
 
 from ..errors import Location, QueryError
 from ..project import Project
+from ..rdf.namespaces import SDGO, XSD
 from .backends import Backend
 from .results import Result, Term
 from .sparql_text import (
@@ -32,8 +33,7 @@ from .sparql_text import (
 )
 
 QUERY_SUFFIX = ".rq"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SDG_CODE_DATATYPE = "http://metadata.un.org/sdg/ontology#SDGCodeCompact"
+SDG_CODE_DATATYPE = SDGO + "SDGCodeCompact"
 REQUIRED_LANGUAGES = ("lv", "en")
 
 PARAM_TYPES: dict[str, str] = {

@@ -49,6 +49,7 @@ from ..rdf.formats import (
     result_formats_for,
 )
 from ..rdf.names import compact_iri
+from ..rdf.namespaces import RDF_LANG_STRING, XSD, XSD_STRING
 from ..rdf.writer import Dumper
 
 if TYPE_CHECKING:
@@ -57,8 +58,7 @@ if TYPE_CHECKING:
 Term = NamedNode | BlankNode | Literal | Triple
 Row = tuple[Term | None, ...]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_PLAIN_DATATYPES = (XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+_PLAIN_DATATYPES = (XSD_STRING, RDF_LANG_STRING)
 _NUMERIC = {XSD + name for name in ("integer", "decimal", "double", "float", "int", "long")}
 LABEL_PROPERTIES = (
     "http://schema.org/name",

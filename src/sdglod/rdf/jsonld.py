@@ -17,9 +17,8 @@ from typing import TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_STRING, _INTEGER, _BOOLEAN = XSD + "string", XSD + "integer", XSD + "boolean"
+from .namespaces import RDF_TYPE, XSD_BOOLEAN, XSD_INTEGER, XSD_STRING
+
 # A term usable as a bare key or type: no ':' (that would make it a compact IRI) and not a keyword.
 _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _CANONICAL_INT = re.compile(r"^(0|-?[1-9][0-9]{0,14})$")  # exact as a JSON number in any parser
@@ -111,11 +110,11 @@ class Compactor:
         if language:
             return {"@value": term.value, "@language": language}
         datatype = term.datatype.value  # type: ignore[union-attr]
-        if datatype == _STRING:
+        if datatype == XSD_STRING:
             return term.value
-        if datatype == _INTEGER and _CANONICAL_INT.match(term.value):
+        if datatype == XSD_INTEGER and _CANONICAL_INT.match(term.value):
             return int(term.value)
-        if datatype == _BOOLEAN and term.value in ("true", "false"):
+        if datatype == XSD_BOOLEAN and term.value in ("true", "false"):
             return term.value == "true"
         return {"@value": term.value, "@type": self.vocab_iri(datatype)}
 

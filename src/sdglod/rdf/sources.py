@@ -17,9 +17,9 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 
 from ..errors import Location, SdglodError, SourceSyntaxError
 from ..project import RDF_SUFFIXES, GraphArea, Project, SourceFile
+from .namespaces import XSD_STRING
 
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def parse_source(source: SourceFile, base: str) -> ParsedSource:
             kind = type(obj)
             if kind is BlankNode:
                 obj = stable(obj)
-            elif kind is Literal and obj.language is None and obj.datatype.value != _XSD_STRING:
+            elif kind is Literal and obj.language is None and obj.datatype.value != XSD_STRING:
                 typed.add(obj)
             append(Quad(subject, triple.predicate, obj, graph))
     except SyntaxError as err:

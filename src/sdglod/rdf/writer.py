@@ -18,10 +18,10 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, s
 
 from .formats import RDF_FORMATS, RdfSerialisation
 from .jsonld import RDF_TYPE, write_jsonld
+from .namespaces import XSD_STRING
 from .store import canonical_literals
 
 DUMP_STEM = "dataset"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 CONTEXT_FILE = "context.jsonld"
 _OX_FORMATS = {
     "ttl": RdfFormat.TURTLE,
@@ -60,7 +60,7 @@ def _form(term: object) -> str:
     if language:
         return f'"@{language}'
     datatype = term.datatype.value  # type: ignore[attr-defined]
-    return '"' if datatype == _XSD_STRING else f'"^^<{datatype}>'
+    return '"' if datatype == XSD_STRING else f'"^^<{datatype}>'
 
 
 class Dumper:

@@ -26,6 +26,7 @@ from ..rdf.formats import (
     ResultSerialisation,
     negotiate,
 )
+from ..rdf.namespaces import FORMATS, RDF_TYPE, SD, VOID, XSD_INTEGER
 from ..rdf.writer import Dumper
 from .errors import HttpError
 from .execution.executor import QueryJob
@@ -228,11 +229,6 @@ def job_for(runtime: Runtime, parsed: ProtocolRequest, fmt: ResultSerialisation)
 
 # --- Service Description ---------------------------------------------------------------------
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _FORMAT_IRIS = {
     "json": "SPARQL_Results_JSON",
     "xml": "SPARQL_Results_XML",
@@ -258,7 +254,7 @@ def service_description(endpoint: str, graph_sizes: dict[str, int]) -> list[Quad
     add(service, SD + "supportedLanguage", NamedNode(SD + "SPARQL11Query"))
     add(service, SD + "feature", NamedNode(SD + "UnionDefaultGraph"))
     for name in _FORMAT_IRIS.values():
-        add(service, SD + "resultFormat", NamedNode(FORMATS_NS + name))
+        add(service, SD + "resultFormat", NamedNode(FORMATS + name))
     dataset, default = BlankNode("dataset"), BlankNode("default")
     add(service, SD + "defaultDataset", dataset)
     add(dataset, RDF_TYPE, NamedNode(SD + "Dataset"))
@@ -294,6 +290,6 @@ def describe_service(
             return None
         fmt = next(f for f in offered if f.media_type == chosen)
     out = io.BytesIO()
-    prefixes = {"sd": SD, "formats": FORMATS_NS, "void": VOID}
+    prefixes = {"sd": SD, "formats": FORMATS, "void": VOID}
     Dumper(service_description(endpoint, runtime.graph_sizes), prefixes, {}).write(fmt, out)
     return out.getvalue(), content_type(fmt.media_type)

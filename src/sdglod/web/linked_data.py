@@ -34,6 +34,7 @@ from ..describe.descriptions import (
     VOID_FILE,
 )
 from ..rdf.formats import RDF_FORMATS, RESULT_FORMATS, negotiate
+from ..rdf.namespaces import SCHEMA, SDGO
 from .endpoint import HTML
 from .errors import HttpError
 from .execution.executor import QueryJob
@@ -44,8 +45,6 @@ from .runtime import Runtime, content_type
 from .vocabulary import ui_vocabulary
 
 DOCUMENT_FORMATS = ("ttl", "jsonld", "nt", "rdf")  # besides .html
-SCHEMA = "http://schema.org/"
-SDGO = "http://metadata.un.org/sdg/ontology#"
 DUMP_MEDIA = {
     ".ttl": "text/turtle",
     ".nt": "application/n-triples",

@@ -16,11 +16,11 @@ from starlette.responses import HTMLResponse
 
 from ..query.results import AskResult, GraphResult, Result, SelectResult
 from ..rdf.names import compact_iri
+from ..rdf.namespaces import XSD
 from .i18n import LANGUAGES, word
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 Link = Callable[[str], str | None]  # where a page links an IRI to
 
 

@@ -17,16 +17,11 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from ..rdf.jsonld import write_jsonld
 from ..rdf.names import compact_iri
+from ..rdf.namespaces import RDF_TYPE, RDFS, SCHEMA, SDGO, SKOS, XSD
 from .i18n import word
 from .pages import datatype_title
 from .vocabulary import UiVocabulary
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SCHEMA = "http://schema.org/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SDGO = "http://metadata.un.org/sdg/ontology#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL_PROPERTIES = (
     SCHEMA + "name",
     SKOS + "prefLabel",

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
+from ..rdf.namespaces import RDFS_LABEL
+
 LABELS_FILE = Path(__file__).with_name("labels.ttl")
 UI = "https://w3id.org/sdglod/ui#"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 OTHER_GROUP = "other"
 
 
