@@ -37,7 +37,7 @@ from oxigraph_server import free_port, oxigraph_binary  # noqa: E402
 
 from sdglod.build import current_build  # noqa: E402
 from sdglod.project import Project, load_project  # noqa: E402
-from sdglod.query.canned import load_queries  # noqa: E402
+from sdglod.query.catalogue import load_queries  # noqa: E402
 from sdglod.query.sparql_text import insert_values  # noqa: E402
 
 JSON_RESULTS = "application/sparql-results+json"

@@ -216,7 +216,8 @@ def queries(project_dir: Path, runs: int = 5) -> dict:
     from sdglod.build import current_build
     from sdglod.project import load_project
     from sdglod.query.backends import EmbeddedBackend, project_vocabulary
-    from sdglod.query.canned import load_queries, run_query
+    from sdglod.query.canned import run_canned
+    from sdglod.query.catalogue import load_queries
 
     project = load_project(project_dir)
     backend = EmbeddedBackend(current_build(project).open_store())
@@ -232,11 +233,11 @@ def queries(project_dir: Path, runs: int = 5) -> dict:
     timings, rows = {}, {}
     for name, canned in load_queries(project).items():
         params = {k: v for k, v in given.items() if canned.parameter(k)}
-        result = run_query(backend, canned, params, project.base, vocabulary.prefixes)  # warm-up
+        result = run_canned(backend, canned, params, project.base, vocabulary.prefixes)  # warm-up
         samples = []
         for _ in range(runs):
             begun = time.perf_counter()
-            result = run_query(backend, canned, params, project.base, vocabulary.prefixes)
+            result = run_canned(backend, canned, params, project.base, vocabulary.prefixes)
             samples.append(time.perf_counter() - begun)
         timings[name] = statistics.median(samples)
         rows[name] = len(result) if hasattr(result, "__len__") else int(bool(result))

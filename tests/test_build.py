@@ -47,10 +47,10 @@ def test_build_writes_store_dumps_and_graphs(project_dir):
         "dataset.schema.jsonld",
     }
     manifest = current_build(load_project(project_dir)).manifest
-    assert set(manifest["graphs"]) == {
+    assert set(manifest.graphs) == {
         f"https://w3id.org/sdglod/graph/{name}" for name in ("ontology", "sdg", "metadata", "data")
     }
-    assert manifest["sources"]["data/sdg.ttl"]["graph"] == "https://w3id.org/sdglod/graph/sdg"
+    assert manifest.sources["data/sdg.ttl"].graph == "https://w3id.org/sdglod/graph/sdg"
 
 
 def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path):
@@ -189,7 +189,7 @@ def test_an_internal_error_exits_with_3_not_1(project_dir, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("sdglod.cli.run_build", crash)
+    monkeypatch.setattr("sdglod.cli.build.run_build", crash)
     result = run(project_dir, "build")
     assert result.exit_code == ExitCode.INTERNAL
 

@@ -13,13 +13,9 @@ import rdflib
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from sdglod.build import build
-from sdglod.describe.descriptions import (
-    SCHEMA_ORG_FILE,
-    PublicUrls,
-    Statistics,
-    find_dataset,
-    write_descriptions,
-)
+from sdglod.describe.facts import Statistics, find_dataset
+from sdglod.describe.public_urls import SCHEMA_ORG_FILE, PublicUrls
+from sdglod.describe.write import write_descriptions
 from sdglod.errors import ProjectError
 from sdglod.project import load_project
 from sdglod.rdf.store import Store
@@ -102,15 +98,15 @@ def test_public_urls_are_made_in_one_place():
 
 
 def test_the_build_lists_the_descriptions_with_size_and_checksum(built, dist):
-    dumps = built[1].manifest["dumps"]
+    dumps = built[1].manifest.dumps
     for name, filename in (
         ("void", "void.ttl"),
         ("catalog-ttl", "catalog.ttl"),
         ("catalog-jsonld", "catalog.jsonld"),
         ("schema-org", SCHEMA_ORG_FILE),
     ):
-        assert dumps[name]["file"] == filename
-        assert dumps[name]["bytes"] == (dist / filename).stat().st_size
+        assert dumps[name].file == filename
+        assert dumps[name].bytes == (dist / filename).stat().st_size
 
 
 # --- VoID -----------------------------------------------------------------------------------
@@ -118,7 +114,7 @@ def test_the_build_lists_the_descriptions_with_size_and_checksum(built, dist):
 
 def test_void_statistics_equal_sparql_counts_over_the_store(built, store, void):
     triples = one(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
-    assert triples == built[1].manifest["triples"] > 1000
+    assert triples == built[1].manifest.triples > 1000
     expected = {
         "triples": triples,
         "entities": one(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o FILTER isIRI(?s) }"),
@@ -179,7 +175,7 @@ def test_void_subsets_are_the_named_graphs(built, void):
             f"SELECT ?g ?n {{ <{DATASET}> <{VOID}subset> ?g . ?g <{VOID}triples> ?n }}"
         )
     }
-    assert found == built[1].manifest["graphs"]
+    assert found == built[1].manifest.graphs
 
 
 def test_void_says_where_to_get_the_data_and_what_it_uses(store, void, dist):
@@ -302,13 +298,13 @@ def test_distributions_carry_the_size_and_checksum_of_the_files(built, dist):
         "SELECT ?url ?size ?sum ?media { ?d a dcat:Distribution ; dcat:downloadURL ?url ; "
         "dcat:byteSize ?size ; dcat:mediaType ?media ; spdx:checksum/spdx:checksumValue ?sum }"
     )
-    by_file = {d["file"]: d for d in built[1].manifest["dumps"].values()}
+    by_file = {d.file: d for d in built[1].manifest.dumps.values()}
     found = set()
     for row in rows:
         filename = row["url"].value.removeprefix("https://w3id.org/sdglod/dumps/")
         found.add(filename)
-        assert int(row["size"].value) == by_file[filename]["bytes"]
-        assert row["sum"].value == by_file[filename]["sha256"]
+        assert int(row["size"].value) == by_file[filename].bytes
+        assert row["sum"].value == by_file[filename].sha256
         assert row["media"].value.startswith("http://www.iana.org/assignments/media-types/")
     expected = {f"dataset.{s}" for s in ("ttl", "nt", "nq", "trig", "jsonld", "rdf")}
     assert found == expected | {"events.framed.jsonld"}
@@ -396,13 +392,18 @@ def test_writing_twice_gives_the_same_bytes(built, store, tmp_path):
     _, build_ = built
     manifest = build_.manifest
     dumps = {
-        name: build_.dist_path / entry["file"]
-        for name, entry in manifest["dumps"].items()
+        name: build_.dist_path / entry.file
+        for name, entry in manifest.dumps.items()
         if name in ("ttl", "nt", "nq", "trig", "jsonld", "rdf", "events-framed")
     }
     triples = [q.triple for q in parse(path=str(dumps["nt"]), format=RdfFormat.N_TRIPLES)]
-    first = write_descriptions(store, triples, manifest, dumps, tmp_path / "a", "events-framed")
-    second = write_descriptions(store, triples, manifest, dumps, tmp_path / "b", "events-framed")
+    given = {"base": manifest.base, "prefixes": manifest.prefixes, "graphs": manifest.graphs}
+    first = write_descriptions(
+        store, triples, **given, dumps=dumps, folder=tmp_path / "a", framed="events-framed"
+    )
+    second = write_descriptions(
+        store, triples, **given, dumps=dumps, folder=tmp_path / "b", framed="events-framed"
+    )
     assert first.keys() == second.keys() == {"void", "catalog-ttl", "catalog-jsonld", "schema-org"}
     for name, path in first.items():
         assert path.read_bytes() == second[name].read_bytes()
@@ -413,9 +414,11 @@ def test_a_project_without_a_dataset_description_gets_no_descriptions(tmp_path):
     store = Store.in_memory(
         [Quad(NamedNode("urn:x"), NamedNode("http://schema.org/name"), Literal("x"))]
     )
-    manifest = {"base": "https://example.org/", "prefixes": {}, "graphs": {}}
     assert find_dataset(store) is None
-    assert write_descriptions(store, [], manifest, {}, tmp_path) == {}
+    written = write_descriptions(
+        store, [], base="https://example.org/", prefixes={}, graphs={}, dumps={}, folder=tmp_path
+    )
+    assert written == {}
 
 
 def test_two_equally_described_datasets_are_an_error():
@@ -462,7 +465,7 @@ def test_a_sparse_dataset_description_still_gives_a_conforming_record(tmp_path, 
     ]
     dump = tmp_path / "dataset.nt"
     dump.write_text(f"{dataset} {rdf_type} <{schema}Dataset> .\n", encoding="utf-8")
-    manifest = {"base": "https://example.org/", "prefixes": {}, "graphs": {}}
+    base = "https://example.org/"
 
     def describe(with_publisher: bool) -> dict[str, Path]:
         given = (
@@ -470,7 +473,10 @@ def test_a_sparse_dataset_description_still_gives_a_conforming_record(tmp_path, 
         )
         folder = tmp_path / f"out-{with_publisher}"
         store = Store.in_memory(given)
-        return write_descriptions(store, [q.triple for q in given], manifest, {"nt": dump}, folder)
+        triples = [q.triple for q in given]
+        return write_descriptions(
+            store, triples, base=base, prefixes={}, graphs={}, dumps={"nt": dump}, folder=folder
+        )
 
     written = describe(with_publisher=True)
     catalog = rdflib.Graph().parse(written["catalog-ttl"])

@@ -37,10 +37,10 @@ def test_triple_formats_hold_the_union_and_quad_formats_keep_graphs(built, dist)
     nt = {q.triple for q in parse(path=str(dist / "dataset.nt"), format=RdfFormat.N_TRIPLES)}
     nq = list(parse(path=str(dist / "dataset.nq"), format=RdfFormat.N_QUADS))
     trig = list(parse(path=str(dist / "dataset.trig"), format=RdfFormat.TRIG))
-    assert len(nt) == manifest["triples"]
+    assert len(nt) == manifest.triples
     assert set(nq) == set(trig)
-    assert len(nq) == sum(manifest["graphs"].values())
-    assert {q.graph_name.value for q in nq} == set(manifest["graphs"])
+    assert len(nq) == sum(manifest.graphs.values())
+    assert {q.graph_name.value for q in nq} == set(manifest.graphs)
     assert {q.triple for q in nq} == nt
 
 

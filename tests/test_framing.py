@@ -130,7 +130,7 @@ def test_a_node_is_written_in_full_once_per_tree(document):
 
 
 def test_keys_come_from_the_projects_context(built, document):
-    assert document["@context"] == built[1].manifest["context"]
+    assert document["@context"] == built[1].manifest.context
     conference = next(t for t in document["@graph"] if t["@id"] == "event:baltic-sdg-2021")
     assert conference["startDate"] == {"@value": "2021-09-23", "@type": "xsd:date"}
     assert conference["isAccessibleForFree"] is True
@@ -142,7 +142,7 @@ def in_dump_order(quads) -> list:
 
 
 def test_framing_is_deterministic(built, store, dist, tmp_path):
-    context = built[1].manifest["context"]
+    context = built[1].manifest.context
     # From the store (the build frames the parsed sources): the same bytes.
     triples = in_dump_order(store.quads())
     assert framed_events(triples, context) == framed_events(triples, context)

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
-from sdglod.rdf.jsonld import RDF_TYPE, Compactor, build_context, write_jsonld
+from sdglod.rdf.jsonld import Compactor, build_context, write_jsonld
+from sdglod.rdf.namespaces import RDF_TYPE
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIXES = {

@@ -29,7 +29,8 @@ from sdglod.publish import (
     read_credentials,
 )
 from sdglod.query.backends import open_backend
-from sdglod.query.canned import load_queries, run_query
+from sdglod.query.canned import run_canned
+from sdglod.query.catalogue import load_queries
 from sdglod.query.remote import RemoteBackend
 
 SECRET = "pw-d0-not-leak"
@@ -68,11 +69,11 @@ def unchanged(graphs: dict[str, int]) -> dict[str, tuple[int, int, int, int]]:
 
 def assert_same_answers(project, server) -> None:
     """Every canned query gives identical results on the remote store and the embedded one."""
-    prefixes = current_build(project).manifest["prefixes"]
+    prefixes = current_build(project).manifest.prefixes
     embedded, remote = open_backend(project), open_backend(project, server.query_url)
     for name, query in load_queries(project).items():
-        here = run_query(embedded, query, {}, project.base, prefixes)
-        there = run_query(remote, query, {}, project.base, prefixes)
+        here = run_canned(embedded, query, {}, project.base, prefixes)
+        there = run_canned(remote, query, {}, project.base, prefixes)
         assert len(there) > 0, name
         assert there == here, name
 
@@ -82,7 +83,7 @@ def assert_same_answers(project, server) -> None:
 
 def test_publish_puts_each_graph_and_the_canned_queries_answer_the_same(built, start_oxigraph):
     project, current = built
-    graphs = current.manifest["graphs"]
+    graphs = current.manifest.graphs
     server = start_oxigraph()
     sent: dict[str, list[int]] = {}
 
@@ -103,7 +104,7 @@ def test_publish_puts_each_graph_and_the_canned_queries_answer_the_same(built, s
 
 def test_publishing_twice_adds_no_duplicates_and_reports_no_change(built, start_oxigraph):
     project, current = built
-    graphs = current.manifest["graphs"]
+    graphs = current.manifest.graphs
     server = start_oxigraph()
     publish(project, gsp(server))
     rewritten: list[str] = []
@@ -119,7 +120,7 @@ def test_publishing_twice_adds_no_duplicates_and_reports_no_change(built, start_
     assert rewritten == [] and not any(change.written for change in again.changes)
     assert remote_sizes(server) == graphs
     total = RemoteBackend(server.query_url).run("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
-    assert int(total.rows[0][0].value) == current.manifest["triples"]
+    assert int(total.rows[0][0].value) == current.manifest.triples
 
 
 @pytest.mark.parametrize("bucket", [100_000, 50], ids=["in-memory", "bucket-files"])
@@ -138,7 +139,7 @@ def test_a_changed_triple_is_reported_exactly(
     publish(project, gsp(server))
 
     report = publish(changed, gsp(server))
-    graphs = current.manifest["graphs"]
+    graphs = current.manifest.graphs
     expected = unchanged(graphs)
     expected[DATA] = (graphs[DATA], graphs[DATA], 1, 1)
     assert changes(report) == expected
@@ -150,7 +151,7 @@ def test_a_changed_triple_is_reported_exactly(
 
 def test_dry_run_and_graph_selection(built, start_oxigraph):
     project, current = built
-    graphs = current.manifest["graphs"]
+    graphs = current.manifest.graphs
     server = start_oxigraph()
     dry = publish(project, gsp(server), dry_run=True)
     assert dry.dry_run and changes(dry) == fresh(graphs)
@@ -170,7 +171,7 @@ def test_dry_run_and_graph_selection(built, start_oxigraph):
 
 def test_a_store_killed_after_the_first_graph_then_a_rerun_completes(built, start_oxigraph):
     project, current = built
-    graphs = current.manifest["graphs"]
+    graphs = current.manifest.graphs
     first, *rest = graphs
     server = start_oxigraph()
 
@@ -204,7 +205,7 @@ def test_a_store_killed_while_a_graph_streams_then_a_rerun_completes(
 ):
     monkeypatch.setattr(publishing, "BODY_CHUNK_BYTES", 4096)  # many chunks for one graph
     project, current = built
-    graphs = current.manifest["graphs"]
+    graphs = current.manifest.graphs
     server = start_oxigraph()
 
     @contextmanager
@@ -234,7 +235,7 @@ def test_a_store_killed_while_a_graph_streams_then_a_rerun_completes(
 def test_the_sparql_update_fallback_gives_the_same_graphs(built, start_oxigraph, monkeypatch):
     monkeypatch.setattr(publishing, "UPDATE_CHUNK_TRIPLES", 100)  # several INSERT DATA each
     project, current = built
-    graphs = current.manifest["graphs"]
+    graphs = current.manifest.graphs
     server = start_oxigraph()
     report = publish(project, update(server))
     assert report.method == "update"
@@ -254,7 +255,7 @@ def test_blank_nodes_stay_linked_and_count_as_unchanged(project_dir, start_oxigr
         "utf-8",
     )
     project = load_project(project_dir)
-    graphs = build(project, validate_first=False).manifest["graphs"]
+    graphs = build(project, validate_first=False).manifest.graphs
     with pytest.raises(PublishError, match="not validated"):
         publish(project, update(start_oxigraph()))
     linked = (
@@ -304,7 +305,7 @@ def test_the_command_prints_a_table_and_a_summary(built, start_oxigraph):
     lines = result.stdout.splitlines()
     assert lines[0] == f"publishing to {server.store_url} (Graph Store Protocol)"
     assert lines[1].split() == ["graph", "before", "after", "added", "removed"]
-    size = current.manifest["graphs"]["https://w3id.org/sdglod/graph/sdg"]
+    size = current.manifest.graphs["https://w3id.org/sdglod/graph/sdg"]
     assert lines[3].split() == ["https://w3id.org/sdglod/graph/sdg", "0", *[str(size)] * 2, "0"]
     assert lines[4].startswith(f"published and verified: 1 graph, {size} triples, {size} added")
 
@@ -424,7 +425,7 @@ def test_a_count_that_does_not_match_after_writing_is_an_error(built, start_oxig
     start_oxigraph()  # the loopback no-proxy set-up
     with fake_store(refuse=False) as (url, _), pytest.raises(PublishIncomplete) as caught:
         publish(project, Target.create(f"{url}/query", graph_store=f"{url}/store"))
-    size = current.manifest["graphs"][DATA]
+    size = current.manifest.graphs[DATA]
     message = str(caught.value)
     assert f"graph <{DATA}> holds 0 triples on the store after writing, the build has {size}" in (
         message

@@ -22,15 +22,9 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from sdglod.cli import cli
 from sdglod.errors import ExitCode, QueryError
-from sdglod.query.backends import EmbeddedBackend
-from sdglod.query.canned import (
-    SDG_CODE_DATATYPE,
-    CannedQuery,
-    load_queries,
-    parse_query,
-    parse_value,
-    run_query,
-)
+from sdglod.query.canned import SDG_CODE_DATATYPE, CannedQuery, parse_value, run_canned
+from sdglod.query.catalogue import load_queries, parse_query
+from sdglod.query.embedded import EmbeddedBackend
 from sdglod.query.results import GraphResult, SelectResult, serialize_result
 from sdglod.rdf.store import Store
 
@@ -44,8 +38,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 def run_default(built, store: Store, query: CannedQuery):
     project, build = built
-    prefixes = build.manifest["prefixes"]
-    return run_query(EmbeddedBackend(store), query, {}, project.base, prefixes)
+    prefixes = build.manifest.prefixes
+    return run_canned(EmbeddedBackend(store), query, {}, project.base, prefixes)
 
 
 def invoke(built, *args: str, input: str | None = None):
@@ -82,7 +76,7 @@ def test_header_is_complete_in_latvian_and_english(name):
 def test_query_is_valid_sparql(name):
     # Runs on an empty store: the engine parses it, the parameters bind.
     query = CATALOGUE[name]
-    run_query(EmbeddedBackend(Store.in_memory([])), query, {}, BASE)
+    run_canned(EmbeddedBackend(Store.in_memory([])), query, {}, BASE)
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
@@ -124,15 +118,15 @@ def column(result: SelectResult, name: str) -> list[str]:
 
 def test_outcomes_by_goal_and_by_target(built, store):
     query = CATALOGUE["outcomes-by-sdg"]
-    prefixes = built[1].manifest["prefixes"]
+    prefixes = built[1].manifest.prefixes
     backend = EmbeddedBackend(store)
-    goal = run_query(backend, query, {"sdg": "17", "lang": "lv"}, BASE, prefixes)
+    goal = run_canned(backend, query, {"sdg": "17", "lang": "lv"}, BASE, prefixes)
     assert sorted(set(column(goal, "outcome"))) == [
         f"{BASE}id/outcome/baltic-sdg-2021-{n}" for n in (2, 3, 4)
     ]
     assert column(goal, "targetCode") == ["17.14", "17.14", "17.16", "17.16", "17.17", "17.17"]
     assert all(text is None or " " in text for text in column(goal, "rationale"))
-    target = run_query(backend, query, {"sdg": "04.07"}, BASE, prefixes)
+    target = run_canned(backend, query, {"sdg": "04.07"}, BASE, prefixes)
     assert column(target, "outcome") == [f"{BASE}id/outcome/baltic-sdg-2021-{n}" for n in (1, 4)]
     assert column(target, "rank") == ["1", "3"]
 
@@ -154,9 +148,9 @@ def test_sdg_coverage_counts_outcomes_per_goal(built, store):
 def test_organizations_filter_by_country_and_role(built, store):
     query = CATALOGUE["organizations"]
     backend = EmbeddedBackend(store)
-    prefixes = built[1].manifest["prefixes"]
-    everyone = run_query(backend, query, {}, BASE, prefixes)
-    latvian = run_query(
+    prefixes = built[1].manifest.prefixes
+    everyone = run_canned(backend, query, {}, BASE, prefixes)
+    latvian = run_canned(
         backend, query, {"country": "place:latvia", "role": "organizer"}, BASE, prefixes
     )
     assert set(column(everyone, "country")) == {
@@ -170,19 +164,19 @@ def test_organizations_filter_by_country_and_role(built, store):
 def test_date_range_selects_what_overlaps_it(built, store):
     query = CATALOGUE["campaigns-and-events"]
     backend = EmbeddedBackend(store)
-    october = run_query(backend, query, {"from": "2021-10-01", "to": "2021-10-31"}, BASE)
+    october = run_canned(backend, query, {"from": "2021-10-01", "to": "2021-10-31"}, BASE)
     assert set(column(october, "item")) == {
         f"{BASE}id/campaign/merke-attistiba-2021",
         f"{BASE}id/campaign/unesco-week-2021",
     }
-    nineties = run_query(backend, query, {"from": "1991-01-01", "to": "1991-12-31"}, BASE)
+    nineties = run_canned(backend, query, {"from": "1991-01-01", "to": "1991-12-31"}, BASE)
     assert len(nineties) == 2
 
 
 def test_language_parameter_changes_the_texts(built, store):
     query = CATALOGUE["event-outcomes"]
     backend = EmbeddedBackend(store)
-    latvian = run_query(backend, query, {"lang": "lv"}, BASE)
+    latvian = run_canned(backend, query, {"lang": "lv"}, BASE)
     assert column(latvian, "name")[0] == "Konferences vēstījums Nr. 1"
     assert {term.language for term in latvian.column("text")} == {"lv"}
 
@@ -190,9 +184,9 @@ def test_language_parameter_changes_the_texts(built, store):
 def test_describe_and_construct_of_a_resource(built, store):
     backend = EmbeddedBackend(store)
     person = {"resource": "person:inga-surgunte"}
-    prefixes = built[1].manifest["prefixes"]
-    described = run_query(backend, CATALOGUE["describe"], person, BASE, prefixes)
-    constructed = run_query(backend, CATALOGUE["resource"], person, BASE, prefixes)
+    prefixes = built[1].manifest.prefixes
+    described = run_canned(backend, CATALOGUE["describe"], person, BASE, prefixes)
+    constructed = run_canned(backend, CATALOGUE["resource"], person, BASE, prefixes)
     inga = NamedNode(f"{BASE}id/person/inga-surgunte")
     assert {t.subject for t in described.triples} == {inga}
     assert set(described.triples) < set(constructed.triples)
@@ -300,7 +294,7 @@ def test_parameter_values_cannot_change_the_query(value):
     store = Store.in_memory(
         [Quad(NamedNode("http://example.org/s"), NamedNode("http://example.org/p"), Literal(value))]
     )
-    result = run_query(EmbeddedBackend(store), query, {"text": value})
+    result = run_canned(EmbeddedBackend(store), query, {"text": value})
     assert result.variables == ("text", "echo", "n")
     assert result.rows == ((Literal(value), Literal(value), Literal(1)),)
 

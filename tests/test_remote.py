@@ -14,10 +14,13 @@ from pyoxigraph import Literal
 
 from sdglod.cli import cli
 from sdglod.errors import ExitCode, QueryError, RemoteError
-from sdglod.query.backends import EmbeddedBackend
-from sdglod.query.canned import load_queries, parse_query, run_query
+from sdglod.query.canned import run_canned
+from sdglod.query.catalogue import load_queries, parse_query
+from sdglod.query.embedded import EmbeddedBackend
+from sdglod.query.labels import fetch_labels, iris_in
 from sdglod.query.remote import RemoteBackend, redact
-from sdglod.query.results import Vocabulary, fetch_labels, iris_in, serialize_result
+from sdglod.query.results import serialize_result
+from sdglod.rdf.names import Vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +43,19 @@ def catalogue(built):
 
 def both(built, store, remote, query, given=None):
     project, build = built
-    prefixes = build.manifest["prefixes"]
-    embedded = run_query(EmbeddedBackend(store), query, given or {}, project.base, prefixes)
-    far = run_query(remote, query, given or {}, project.base, prefixes)
+    prefixes = build.manifest.prefixes
+    embedded = run_canned(EmbeddedBackend(store), query, given or {}, project.base, prefixes)
+    far = run_canned(remote, query, given or {}, project.base, prefixes)
     return embedded, far
 
 
 def test_the_server_holds_the_whole_dataset(built, remote):
     result = remote.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(result.rows[0][0].value) == built[1].manifest["triples"]
+    assert int(result.rows[0][0].value) == built[1].manifest.triples
 
 
 def test_every_canned_query_gives_identical_results(built, store, remote, catalogue):
-    vocabulary = Vocabulary(built[1].manifest["prefixes"], built[1].manifest["context"])
+    vocabulary = Vocabulary(built[1].manifest.prefixes, built[1].manifest.context)
     for name, query in catalogue.items():
         embedded, far = both(built, store, remote, query)
         assert len(far) > 0, name
@@ -90,7 +93,7 @@ def test_labels_for_tables_come_from_the_endpoint(store, remote, catalogue, buil
 @given(value=TRICKY)
 def test_parameter_values_cannot_change_a_remote_query(remote, value):
     query = parse_query(ECHO, Path("echo.rq"))
-    result = run_query(remote, query, {"text": value})
+    result = run_canned(remote, query, {"text": value})
     assert result.variables == ("text", "echo", "n")
     assert result.rows == ((Literal(value), Literal(value), None),)
 

@@ -21,30 +21,26 @@ from pyoxigraph import (
 )
 
 from sdglod.build import build
-from sdglod.errors import QueryError, SdglodError
+from sdglod.errors import QueryError
 from sdglod.project import load_project
-from sdglod.query.backends import EmbeddedBackend
-from sdglod.query.canned import load_queries, run_query
+from sdglod.query.canned import run_canned
+from sdglod.query.catalogue import load_queries
+from sdglod.query.embedded import EmbeddedBackend
+from sdglod.query.labels import fetch_labels, iris_in
 from sdglod.query.results import (
     AskResult,
     GraphResult,
     SelectResult,
     TableStyle,
-    Vocabulary,
-    fetch_labels,
     format_table,
     from_sparql_json,
-    iris_in,
     render_table,
     serialize_result,
 )
 from sdglod.rdf.formats import (
-    RESULT_FORMATS,
-    result_format,
-    result_format_for_media_type,
     result_formats_for,
 )
-from sdglod.rdf.names import compact_iri
+from sdglod.rdf.names import Vocabulary, compact_iri
 
 EX = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -70,13 +66,13 @@ def catalogue(built):
 @pytest.fixture(scope="module")
 def vocabulary(built):
     manifest = built[1].manifest
-    return Vocabulary(manifest["prefixes"], manifest["context"])
+    return Vocabulary(manifest.prefixes, manifest.context)
 
 
 def run(built, store, catalogue, name, **given):
     project, build_ = built
     backend = EmbeddedBackend(store)
-    return run_query(backend, catalogue[name], given, project.base, build_.manifest["prefixes"])
+    return run_canned(backend, catalogue[name], given, project.base, build_.manifest.prefixes)
 
 
 # --- The W3C formats -----------------------------------------------------------------------
@@ -187,7 +183,7 @@ def test_results_are_byte_stable_for_the_same_data(built, store, rebuilt, catalo
         first = run(built, store, catalogue, name)
         again = run(built, store, catalogue, name)
         other = run(rebuilt, other_store, catalogue, name)
-        vocabulary = Vocabulary(built[1].manifest["prefixes"])
+        vocabulary = Vocabulary(built[1].manifest.prefixes)
         data = serialize_result(first, fmt, vocabulary)
         assert data == serialize_result(again, fmt, vocabulary), name
         assert data == serialize_result(other, fmt, vocabulary), name
@@ -261,17 +257,3 @@ def test_graph_table_lists_triples():
     text = render_table(GraphResult((triple,)), Vocabulary({"ex": EX}), TableStyle())
     assert text.splitlines()[2] == "ex:s     ex:p       o"
     assert text.endswith("(1 triple)\n")
-
-
-# --- The media-type table ------------------------------------------------------------------
-
-
-def test_one_media_type_per_result_format():
-    media_types = [f.media_type for f in RESULT_FORMATS.values()]
-    assert len(media_types) == len(set(media_types))
-    assert result_format_for_media_type("text/csv; charset=utf-8").name == "csv"
-    assert result_format_for_media_type("application/sparql-results+json").name == "json"
-    assert result_format_for_media_type("text/turtle").name == "ttl"
-    assert result_format_for_media_type("image/png") is None
-    with pytest.raises(SdglodError, match="unknown result format"):
-        result_format("yaml")

@@ -14,7 +14,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from sdglod.validation.validate import ShapesError, ValidationResult, validate_graphs
+from sdglod.validation.pyshacl_engine import validate_graphs
+from sdglod.validation.report import ShapesError, ValidationResult
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT = "http://www.w3.org/ns/shacl-test#"

@@ -22,7 +22,9 @@ from test_shacl_conformance import MF, SHT, _actual, _entries, _expected, _load
 from sdglod.project import load_project
 from sdglod.rdf.sources import load_sources
 from sdglod.validation import sparql_engine
-from sdglod.validation.validate import ShapesError, _triple, load_shapes, validate, validate_graphs
+from sdglod.validation.pyshacl_engine import validate_graphs
+from sdglod.validation.report import ShapesError, triple_of
+from sdglod.validation.validate import load_shapes, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 # The W3C tests the engine leaves to pyshacl, and why. The list is exact: a test that starts
@@ -100,7 +102,7 @@ def test_w3c_suite_through_the_sparql_engine(w3c_case, request):
     results = sparql_engine.validate_quads(quads, shapes, namespaces)
     data = Graph()
     for quad in quads:
-        data.add(_triple(quad))
+        data.add(triple_of(quad))
     for prefix, iri in namespaces.items():
         data.bind(prefix, iri, override=True, replace=True)
     assert _actual(results) == _actual(validate_graphs(data, shapes))

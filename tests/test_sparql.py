@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from sdglod.cli import cli
 from sdglod.errors import ExitCode, QueryError
-from sdglod.query.backends import EmbeddedBackend
+from sdglod.query.embedded import EmbeddedBackend
 from sdglod.query.sparql_text import (
     SparqlTextError,
     insert_values,

@@ -107,7 +107,10 @@ def test_no_shapes_at_all_exits_2(project_dir):
 
 @pytest.mark.parametrize(
     ("engine", "target"),
-    [("pyshacl", "pyshacl.validate"), ("auto", "sdglod.validation.sparql_engine.Engine.run")],
+    [
+        ("pyshacl", "pyshacl.validate"),
+        ("auto", "sdglod.validation.sparql_engine.engine.Engine.run"),
+    ],
 )
 def test_an_internal_error_exits_3_never_0(project_dir, monkeypatch, engine, target):
     def crash(*args, **kwargs):
@@ -277,7 +280,7 @@ def test_build_publishes_the_validation_report_and_the_shapes(project_dir):
     shapes = list(parse((dist / "shapes.ttl").read_bytes(), format=RdfFormat.TURTLE))
     assert len(shapes) > 500
     manifest = current_build(load_project(project_dir)).manifest
-    assert manifest["validation"]["violations"] == 0
+    assert manifest.validation.violations == 0
 
 
 def test_build_can_skip_validation_and_then_publishes_no_report(project_dir):

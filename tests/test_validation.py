@@ -17,13 +17,9 @@ from rdflib.namespace import SH
 from sdglod.project import load_project
 from sdglod.rdf.sources import load_sources
 from sdglod.validation.positions import resolve_iri
-from sdglod.validation.validate import (
-    Severity,
-    check_shapes,
-    load_shapes,
-    validate,
-    validate_project,
-)
+from sdglod.validation.pyshacl_engine import check_shapes
+from sdglod.validation.report import Severity
+from sdglod.validation.validate import load_shapes, validate, validate_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 FIXTURE_NAME = "zz-fixture.ttl"

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from sdglod.build import build
 from sdglod.project import load_project
-from sdglod.query.canned import load_queries
+from sdglod.query.catalogue import load_queries
 from sdglod.web.app import create_app
 from sdglod.web.config import ServerConfig
 

@@ -231,13 +231,13 @@ def test_browse_lists_every_resource_of_a_type(client):
 def test_dumps_with_etag_last_modified_304_and_gzip(client, built):
     manifest = built[1].manifest
     listing = client.get("/dumps/").json()["dumps"]
-    assert {d["file"] for d in listing} == {d["file"] for d in manifest["dumps"].values()}
+    assert {d["file"] for d in listing} == {d.file for d in manifest.dumps.values()}
     response = client.get("/dumps/dataset.ttl", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     assert response.headers["content-encoding"] == "gzip"
     etag = response.headers["etag"]
-    assert etag == f'"{manifest["dumps"]["ttl"]["sha256"]}"'
+    assert etag == f'"{manifest.dumps["ttl"].sha256}"'
     assert client.get("/dumps/dataset.ttl", headers={"If-None-Match": etag}).status_code == 304
     since = response.headers["last-modified"]
     assert client.get("/dumps/dataset.ttl", headers={"If-Modified-Since": since}).status_code == 304

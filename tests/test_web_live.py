@@ -211,7 +211,7 @@ def test_cheap_queries_are_answered_while_a_runaway_one_runs(server):
 
 
 def test_openapi_document_is_valid_and_has_an_operation_per_query(server, built):
-    from sdglod.query.canned import load_queries
+    from sdglod.query.catalogue import load_queries
 
     document = httpx.get(server.url + "/openapi.json").json()
     validate(document)  # raises if not valid OpenAPI 3.1

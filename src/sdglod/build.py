@@ -14,7 +14,6 @@ removes its own folder and leaves ``current`` (so the previous store and dumps) 
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import shutil
 import tempfile
@@ -24,20 +23,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .describe.descriptions import write_descriptions
 from .describe.framing import FRAMED_DUMP, write_framed
+from .describe.write import write_descriptions
 from .errors import NoBuildError, ProjectError
+from .manifest import BuildManifest, DumpRecord, SourceRecord, ValidationRecord, read_manifest
 from .project import Project
 from .rdf.formats import rdf_format
 from .rdf.jsonld import build_context
 from .rdf.sources import Sources, load_sources
 from .rdf.store import Store, StoreWriter
 from .rdf.writer import Dumper, file_digest
+from .validation.report import Report, ValidationFailed
 from .validation.report_formats import render, write_published_report
-from .validation.validate import ValidationFailed, load_shapes, validate
+from .validation.validate import Shapes, load_shapes, validate
 from .version import __version__
 
-MANIFEST = "build.json"
 KEEP_PREVIOUS = 1  # builds kept besides the current one, for readers that still have it open
 
 
@@ -46,7 +46,7 @@ class Build:
     """A finished build on disk and its manifest."""
 
     folder: Path
-    manifest: dict
+    manifest: BuildManifest
 
     @property
     def store_path(self) -> Path:
@@ -61,7 +61,8 @@ class Build:
 
     def dumper(self, store: Store) -> Dumper:
         """A dumper over the whole content of ``store`` (an open store of this build)."""
-        return Dumper(store.quads(), self.manifest["prefixes"], self.manifest["context"])
+        manifest = self.manifest
+        return Dumper(store.quads(), dict(manifest.prefixes), dict(manifest.context))
 
 
 def build(project: Project, validate_first: bool = True, strict: bool = False) -> Build:
@@ -77,54 +78,7 @@ def build(project: Project, validate_first: bool = True, strict: bool = False) -
     with _lock(project.state_dir):
         folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds))
         try:
-            # The store is written in a thread, file by file as they are parsed (pyoxigraph
-            # releases the GIL), while Python parses, validates and writes the dumps from the
-            # parsed quads, in the canonical form the store keeps. Any failure removes it all.
-            with StoreWriter(folder / "store") as writer:
-                sources = load_sources(project, writer.add)
-                report, shapes = None, None
-                if validate_first:
-                    shapes = load_shapes(project)
-                    report = validate(project, sources, shapes)
-                    if report.fails(strict):
-                        raise ValidationFailed(report, render(report, "text"))
-                new = Build(folder, _manifest(project, sources))
-                manifest = new.manifest
-                dumper = Dumper(sources.quads(), manifest["prefixes"], manifest["context"], True)
-                dumps = dumper.write_all(new.dist_path)
-            store = new.open_store()
-            if report is not None and shapes is not None:
-                dumps.update(write_published_report(report, new.dist_path))
-                shapes_dump = Dumper(shapes.quads, shapes.prefixes, {})
-                dumps["shapes"] = shapes_dump.write_file(rdf_format("ttl"), new.dist_path, "shapes")
-                manifest["validation"] = {
-                    "conforms": report.conforms,
-                    "violations": report.violations,
-                    "warnings": report.warnings,
-                    "shapes": report.shapes,
-                }
-            manifest["graphs"] = store.graph_sizes()
-            manifest["triples"] = len(dumper.triples)
-            # Dataset descriptions and the framed dump (framing.py, descriptions.py).
-            dumps[FRAMED_DUMP] = write_framed(dumper.triples, manifest["context"], new.dist_path)
-            dumps.update(
-                write_descriptions(
-                    store,
-                    dumper.triples,
-                    base=manifest["base"],
-                    prefixes=manifest["prefixes"],
-                    graphs=manifest["graphs"],
-                    dumps=dumps,
-                    folder=new.dist_path,
-                    framed=FRAMED_DUMP,
-                )
-            )
-            manifest["dumps"] = {
-                name: {"file": path.name, "bytes": path.stat().st_size, "sha256": file_digest(path)}
-                for name, path in dumps.items()
-            }
-            del dumper, store
-            (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+            new = _build_into(project, folder, validate_first, strict)
             _switch_current(project.state_dir, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -134,32 +88,93 @@ def build(project: Project, validate_first: bool = True, strict: bool = False) -
     return new
 
 
+def _build_into(project: Project, folder: Path, validate_first: bool, strict: bool) -> Build:
+    """Write the store, dumps, descriptions and manifest of a build into ``folder``."""
+    dist = folder / "dist"
+    sources, checked, dumper, dumps = _store_and_dumps(project, folder, validate_first, strict)
+    store = Store.open(folder / "store")
+    validation = None
+    if checked is not None:
+        dumps.update(_publish_report(*checked, dist))
+        report = checked[0]
+        validation = ValidationRecord(
+            report.conforms, report.violations, report.warnings, report.shapes
+        )
+    graphs = store.graph_sizes()
+    dumps[FRAMED_DUMP] = write_framed(dumper.triples, dumper.context, dist)
+    dumps.update(
+        write_descriptions(
+            store,
+            dumper.triples,
+            base=project.base,
+            prefixes=dumper.prefixes,
+            graphs=graphs,
+            dumps=dumps,
+            folder=dist,
+            framed=FRAMED_DUMP,
+        )
+    )
+    manifest = BuildManifest(
+        sdglod=__version__,
+        base=project.base,
+        sources={
+            parsed.source.relpath: SourceRecord(
+                parsed.source.graph.iri, len(parsed.quads), file_digest(parsed.source.path)
+            )
+            for parsed in sources.files
+        },
+        prefixes=dumper.prefixes,
+        context=dumper.context,
+        graphs=graphs,
+        triples=len(dumper.triples),
+        dumps={
+            name: DumpRecord(path.name, path.stat().st_size, file_digest(path))
+            for name, path in dumps.items()
+        },
+        validation=validation,
+    )
+    del dumper, store  # closes the store, so that readers can open it
+    manifest.write(folder)
+    return Build(folder, manifest)
+
+
+def _store_and_dumps(
+    project: Project, folder: Path, validate_first: bool, strict: bool
+) -> tuple[Sources, tuple[Report, Shapes] | None, Dumper, dict[str, Path]]:
+    """Parse, validate, write the store and the dumps: the sources, the validation (if it
+    ran), the dumper over the sources and the dumps written."""
+    # The store is written in a thread, file by file as they are parsed (pyoxigraph releases
+    # the GIL), while Python parses, validates and writes the dumps from the parsed quads, in
+    # the canonical form the store keeps.
+    with StoreWriter(folder / "store") as writer:
+        sources = load_sources(project, writer.add)
+        checked = None
+        if validate_first:
+            shapes = load_shapes(project)
+            report = validate(project, sources, shapes)
+            if report.fails(strict):
+                raise ValidationFailed(report, render(report, "text"))
+            checked = (report, shapes)
+        context = build_context(sources.prefixes, project.vocab)
+        dumper = Dumper(sources.quads(), sources.prefixes, context, True)
+        return sources, checked, dumper, dumper.write_all(folder / "dist")
+
+
+def _publish_report(report: Report, shapes: Shapes, dist: Path) -> dict[str, Path]:
+    """The validation report and the shapes it used, for harvesters to see what was checked."""
+    written = write_published_report(report, dist)
+    shapes_dump = Dumper(shapes.quads, shapes.prefixes, {})
+    written["shapes"] = shapes_dump.write_file(rdf_format("ttl"), dist, "shapes")
+    return written
+
+
 def current_build(project: Project) -> Build:
     """The build that ``current`` points at."""
     link = project.state_dir / "current"
     if not link.is_symlink():
         raise NoBuildError("the project has not been built yet", hint="run `sdglod build`")
     folder = link.resolve()
-    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
-    return Build(folder, manifest)
-
-
-def _manifest(project: Project, sources: Sources) -> dict:
-    # Only content-derived values: two builds of the same sources give the same manifest.
-    return {
-        "sdglod": __version__,
-        "base": project.base,
-        "sources": {
-            parsed.source.relpath: {
-                "graph": parsed.source.graph.iri,
-                "triples": len(parsed.quads),
-                "sha256": file_digest(parsed.source.path),
-            }
-            for parsed in sources.files
-        },
-        "prefixes": sources.prefixes,
-        "context": build_context(sources.prefixes, project.vocab),
-    }
+    return Build(folder, read_manifest(folder))
 
 
 @contextmanager

@@ -13,6 +13,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import Location, ProjectError
 from .rdf.namespaces import SCHEMA
@@ -134,48 +135,128 @@ def load_project(root: Path | None = None, base: str | None = None) -> Project:
     """Read ``sdglod.toml`` of the project at (or above) ``root``.
 
     The base IRI comes from ``base`` if given, else ``$SDGLOD_BASE``, else the config file.
+    A configuration an editor got wrong (bad TOML, a value of the wrong type) is a
+    :class:`ProjectError` naming the file, the line where it can tell, and the fix.
     """
     root = find_root(root)
-    config_path = root / CONFIG_NAME
-    where = Location(config_path)
-    try:
-        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ProjectError(f"{CONFIG_NAME} is not valid TOML: {err}", where) from err
-
-    chosen_base = base or os.environ.get(BASE_ENV) or config.get("base", DEFAULT_BASE)
-    chosen_base = check_base(chosen_base, None if base or os.environ.get(BASE_ENV) else where)
-
-    areas = []
-    for entry in config.get("graphs", []):
-        name = entry.get("name", "")
-        files = entry.get("files")
-        if not _GRAPH_NAME.match(name):
-            raise ProjectError(
-                f"graph name {name!r} is not a lowercase slug",
-                where,
-                "name each [[graphs]] entry with letters, digits and '-'",
-            )
-        if not files or not all(isinstance(f, str) for f in files):
-            raise ProjectError(f"graph {name!r} has no `files` list", where)
-        iri = entry.get("iri", f"{chosen_base}graph/{name}")
-        if not isinstance(iri, str) or not _ABSOLUTE_IRI.match(iri):
-            raise ProjectError(
-                f"graph {name!r} has iri {iri!r}, which is not an absolute IRI",
-                where,
-                "leave `iri` out (the graph is then named {base}graph/{name}) or give an IRI",
-            )
-        areas.append(GraphArea(name, iri, tuple(files)))
+    config = _Config.read(root / CONFIG_NAME)
+    given = base or os.environ.get(BASE_ENV)
+    if given:
+        chosen_base = check_base(given)
+    else:
+        chosen_base = check_base(config.get("base", str, DEFAULT_BASE), config.where("base"))
+    areas = tuple(_area(config, n, entry, chosen_base) for n, entry in enumerate(config.graphs()))
     if not areas:
-        raise ProjectError("no [[graphs]] entries", where, "see README.md for an example")
+        raise ProjectError("no [[graphs]] entries", config.where(), "see README.md for an example")
     if len({a.name for a in areas}) != len(areas):
-        raise ProjectError("two [[graphs]] entries share a name", where)
-
-    jsonld = config.get("jsonld", {})
+        raise ProjectError("two [[graphs]] entries share a name", config.where("graphs"))
+    jsonld = config.table("jsonld")
+    prefixes = config.table("prefixes")
+    for name, value in prefixes.items():
+        if not isinstance(value, str):
+            raise config.wrong(f"prefix {name!r}", value, "a namespace IRI in quotes", name)
     return Project(
         root=root,
         base=chosen_base,
-        areas=tuple(areas),
-        vocab=jsonld.get("vocab", DEFAULT_VOCAB),
-        prefixes=dict(config.get("prefixes", {})),
+        areas=areas,
+        vocab=config.get("vocab", str, DEFAULT_VOCAB, jsonld),
+        prefixes=dict(prefixes),
     )
+
+
+def _area(config: _Config, number: int, entry: dict, base: str) -> GraphArea:
+    """The ``[[graphs]]`` entry ``number`` (from 0), checked."""
+    name = config.get("name", str, "", entry, number)
+    if not _GRAPH_NAME.match(name):
+        raise ProjectError(
+            f"graph name {name!r} is not a lowercase slug",
+            config.where("name", number),
+            "name each [[graphs]] entry with letters, digits and '-'",
+        )
+    files = entry.get("files")
+    if not files or not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise ProjectError(
+            f"graph {name!r} has no `files` list",
+            config.where("files", number),
+            'list the files as patterns in quotes, e.g. files = ["data/*.ttl"]',
+        )
+    iri = config.get("iri", str, f"{base}graph/{name}", entry, number)
+    if not _ABSOLUTE_IRI.match(iri):
+        raise ProjectError(
+            f"graph {name!r} has iri {iri!r}, which is not an absolute IRI",
+            config.where("iri", number),
+            "leave `iri` out (the graph is then named {base}graph/{name}) or give an IRI",
+        )
+    return GraphArea(name, iri, tuple(files))
+
+
+@dataclass(frozen=True)
+class _Config:
+    """The parsed ``sdglod.toml``, with its text to find the line a key is on."""
+
+    path: Path
+    text: str
+    data: dict
+
+    @classmethod
+    def read(cls, path: Path) -> _Config:
+        where = Location(path)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ProjectError(
+                f"{CONFIG_NAME} is not UTF-8 text (byte {err.start})", where, "save it as UTF-8"
+            ) from None
+        except OSError as err:
+            raise ProjectError(f"cannot read {CONFIG_NAME}: {err.strerror}", where) from None
+        try:
+            return cls(path, text, tomllib.loads(text))
+        except tomllib.TOMLDecodeError as err:
+            raise ProjectError(f"{CONFIG_NAME} is not valid TOML: {err}", where) from err
+
+    def where(self, key: str | None = None, entry: int | None = None) -> Location:
+        """The file, at the line that sets ``key`` (in the [[graphs]] entry ``entry``, if
+        given) where it can be found."""
+        start = 0
+        if entry is not None:
+            headers = list(re.finditer(r"^\s*\[\[\s*graphs\s*\]\]", self.text, re.MULTILINE))
+            start = headers[entry].start() if entry < len(headers) else 0
+        if key is not None:
+            pattern = re.compile(rf"^\s*\[*\s*{re.escape(key)}\s*[=\]]", re.MULTILINE)
+            found = pattern.search(self.text, start)
+            if found:
+                return Location(self.path, self.text.count("\n", 0, found.start()) + 1)
+        return Location(self.path)
+
+    def wrong(
+        self, what: str, value: object, expected: str, key: str, entry: int | None = None
+    ) -> ProjectError:
+        return ProjectError(f"{what} is {value!r}, not {expected}", self.where(key, entry))
+
+    def get(
+        self,
+        key: str,
+        kind: type,
+        default: object,
+        table: dict | None = None,
+        entry: int | None = None,
+    ) -> Any:
+        """``key`` of ``table`` (default: the top level), which must be of type ``kind``."""
+        value = (self.data if table is None else table).get(key, default)
+        if not isinstance(value, kind):
+            expected = "text in quotes" if kind is str else f"a {kind.__name__}"
+            raise self.wrong(f"`{key}`", value, expected, key, entry)
+        return value
+
+    def table(self, key: str) -> dict:
+        return self.get(key, dict, {})
+
+    def graphs(self) -> list[dict]:
+        entries = self.get("graphs", list, [])
+        if not all(isinstance(entry, dict) for entry in entries):
+            raise ProjectError(
+                "`graphs` must be a list of [[graphs]] tables",
+                self.where("graphs"),
+                "write each graph as a [[graphs]] table with name and files",
+            )
+        return entries

@@ -24,15 +24,11 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from ..rdf.jsonld import RDF_TYPE, Compactor
+from ..rdf.jsonld import Compactor
+from ..rdf.namespaces import PROV, RDF_TYPE, SCHEMA, SDGLOD, SDGO
 
 FRAMED_FILE = "events.framed.jsonld"
 FRAMED_DUMP = "events-framed"  # its name in the build manifest
-
-SCHEMA = "http://schema.org/"
-SDGLOD = "https://w3id.org/sdglod/ontology#"
-PROV = "http://www.w3.org/ns/prov#"
-SDGO = "http://metadata.un.org/sdg/ontology#"
 
 Term = NamedNode | BlankNode | Literal
 
@@ -208,8 +204,9 @@ def event_trees(
     """One tree per event that is not part of another, in the order of their IRIs.
 
     ``triples`` are the distinct triples of the union of all graphs in the dumps' order
-    (:attr:`Dumper.triples <sdglod.dumps.Dumper.triples>`): grouped by subject and sorted, which
-    makes the trees, and the order of their keys and values, the same for the same data.
+    (:attr:`Dumper.triples <sdglod.rdf.writer.Dumper.triples>`): grouped by subject and
+    sorted, which makes the trees, and the order of their keys and values, the same for the
+    same data.
     """
     graph = _Graph(triples, frame)
     compactor = _Compact(context)

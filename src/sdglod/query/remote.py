@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import urllib.error
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,8 +22,8 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from ..errors import QueryError, RemoteError
-from .backends import check_query, syntax_error
-from .results import Result, Term, from_sparql_json, graph_from_bytes
+from .execute import Backend, QueryOutcome, QueryRequest
+from .results import Term, cut, from_sparql_json, graph_from_bytes
 from .sparql_text import SparqlTextError, insert_values, operation
 
 DEFAULT_TIMEOUT = 60.0  # seconds to wait for an answer
@@ -41,7 +41,7 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-class RemoteBackend:
+class RemoteBackend(Backend):
     """Queries a SPARQL 1.1 endpoint (the query URL, e.g. ``http://127.0.0.1:7878/query``)."""
 
     def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT):
@@ -54,28 +54,18 @@ class RemoteBackend:
         self.endpoint = endpoint
         self.timeout = timeout
 
-    def run(
-        self,
-        sparql: str,
-        bindings: Mapping[str, Term] | None = None,
-        *,
-        source: Path | None = None,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        base: str | None = None,
-    ) -> Result:
-        """Run ``sparql`` (see :class:`~sdglod.backends.Backend`); ``default_graphs`` and
-        ``named_graphs`` go as the protocol's dataset parameters, and ``base`` as a ``BASE``
-        in front of the text (on its first line, so line numbers stay those of the text)."""
-        check_query(sparql, source)
-        text = bind_in_text(sparql, bindings or {}, source)
+    def evaluate(self, request: QueryRequest) -> QueryOutcome:
+        """Send ``request`` (see :class:`~sdglod.query.execute.Backend`): the dataset goes as
+        the protocol's parameters, and the base IRI as a ``BASE`` in front of the text (on its
+        first line, so line numbers stay those of the text)."""
+        text = bind_in_text(request.text, request.bindings, request.source)
         graph = operation(text) in ("CONSTRUCT", "DESCRIBE")
-        if base:
-            text = f"BASE {NamedNode(base)} {text}"
+        if request.base:
+            text = f"BASE {NamedNode(request.base)} {text}"
         client = SPARQLWrapper(self.endpoint)
-        for iri in default_graphs or ():
+        for iri in request.default_graphs or ():
             client.addDefaultGraph(iri)
-        for iri in named_graphs or ():
+        for iri in request.named_graphs or ():
             client.addNamedGraph(iri)
         client.setMethod(POST)
         client.setOnlyConneg(True)  # no format=/output= URL parameters: plain protocol
@@ -89,12 +79,25 @@ class RemoteBackend:
         client.queryType = operation(text)
         client.setReturnFormat(TURTLE if graph else JSON)
         client.addCustomHttpHeader("Accept", _ACCEPT_GRAPH if graph else _ACCEPT_RESULTS)
+        data, media_type = self._send(client)
+        try:
+            result = graph_from_bytes(data, media_type) if graph else from_sparql_json(data)
+        except (SyntaxError, ValueError) as err:
+            raise RemoteError(
+                f"{redact(self.endpoint)} sent an answer that does not parse ({media_type}): {err}"
+            ) from None
+        # The whole answer has arrived: the protocol cannot ask for less than the query does.
+        return QueryOutcome(*cut(result, request.limit))
+
+    def _send(self, client: SPARQLWrapper) -> tuple[bytes, str]:
+        """The body and media type of the endpoint's answer. A query it cannot parse raises
+        ``SyntaxError`` with its own message; anything else that goes wrong is a
+        :class:`RemoteError`."""
         try:
             response = client.query().response
-            data = response.read()
-            media_type = response.headers.get_content_type()
+            return response.read(), response.headers.get_content_type()
         except QueryBadFormed as err:
-            raise syntax_error(_answer(err), source) from None
+            raise SyntaxError(_answer(err)) from None
         except SPARQLWrapperException as err:
             raise RemoteError(
                 f"{redact(self.endpoint)} answered with an error: {_answer(err)}",
@@ -109,14 +112,6 @@ class RemoteBackend:
             raise RemoteError(
                 f"cannot reach {redact(self.endpoint)}: {reason}",
                 hint="is the server running, and is this its query URL?",
-            ) from None
-        try:
-            if graph:
-                return graph_from_bytes(data, media_type)
-            return from_sparql_json(data)
-        except (SyntaxError, ValueError) as err:
-            raise RemoteError(
-                f"{redact(self.endpoint)} sent an answer that does not parse ({media_type}): {err}"
             ) from None
 
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, BinaryIO, ClassVar
+from itertools import islice
+from typing import BinaryIO, ClassVar
 
 from pyoxigraph import (
     BlankNode,
@@ -48,25 +49,16 @@ from ..rdf.formats import (
     result_format,
     result_formats_for,
 )
-from ..rdf.names import compact_iri
+from ..rdf.names import Vocabulary, compact_iri
 from ..rdf.namespaces import RDF_LANG_STRING, XSD, XSD_STRING
 from ..rdf.writer import Dumper
-
-if TYPE_CHECKING:
-    from .backends import Backend
 
 Term = NamedNode | BlankNode | Literal | Triple
 Row = tuple[Term | None, ...]
 
 _PLAIN_DATATYPES = (XSD_STRING, RDF_LANG_STRING)
 _NUMERIC = {XSD + name for name in ("integer", "decimal", "double", "float", "int", "long")}
-LABEL_PROPERTIES = (
-    "http://schema.org/name",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-)
 DEFAULT_WIDTH = 60
-_LABEL_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -112,14 +104,6 @@ Result = SelectResult | AskResult | GraphResult
 
 
 @dataclass(frozen=True)
-class Vocabulary:
-    """How to write IRIs short: prefixes (Turtle, tables) and the JSON-LD context."""
-
-    prefixes: Mapping[str, str] = field(default_factory=dict)
-    context: Mapping[str, str] = field(default_factory=lambda: {"@vocab": "http://schema.org/"})
-
-
-@dataclass(frozen=True)
 class TableStyle:
     """How a table for people looks: labels by IRI, and the widest cell (``None``: no limit)."""
 
@@ -130,14 +114,35 @@ class TableStyle:
 # --- Building results ------------------------------------------------------------------------
 
 
-def from_oxigraph(raw: QuerySolutions | QueryBoolean | QueryTriples) -> Result:
-    """Materialise a pyoxigraph query result (reading every solution or triple)."""
+def from_oxigraph(
+    raw: QuerySolutions | QueryBoolean | QueryTriples, limit: int | None = None
+) -> tuple[Result, bool]:
+    """Materialise a pyoxigraph query result, reading at most ``limit`` solutions or triples
+    (all if ``None``); the result and whether the limit cut it."""
     if isinstance(raw, QueryBoolean):
-        return AskResult(bool(raw))
+        return AskResult(bool(raw)), False
     if isinstance(raw, QuerySolutions):
         names = tuple(variable.value for variable in raw.variables)
-        return SelectResult(names, tuple(tuple(solution[n] for n in names) for solution in raw))
-    return graph_result(raw)
+        rows = [tuple(solution[n] for n in names) for solution in islice(raw, limit)]
+        return SelectResult(names, tuple(rows)), _more(raw, limit)
+    triples = list(islice(raw, limit))
+    return graph_result(triples), _more(raw, limit)
+
+
+def _more(rest: Iterator, limit: int | None) -> bool:
+    """Whether an iterator read up to ``limit`` has more to give."""
+    return limit is not None and next(rest, None) is not None
+
+
+def cut(result: Result, limit: int | None) -> tuple[Result, bool]:
+    """``result`` with at most ``limit`` solutions or triples, and whether some were cut."""
+    if limit is None:
+        return result, False
+    if isinstance(result, SelectResult) and len(result.rows) > limit:
+        return SelectResult(result.variables, result.rows[:limit]), True
+    if isinstance(result, GraphResult) and len(result.triples) > limit:
+        return GraphResult(result.triples[:limit]), True
+    return result, False
 
 
 def graph_result(triples: Iterable[Triple]) -> GraphResult:
@@ -148,7 +153,8 @@ def graph_result(triples: Iterable[Triple]) -> GraphResult:
 
 def from_sparql_json(data: bytes) -> SelectResult | AskResult:
     """A result from a SPARQL 1.1 JSON document (what a remote endpoint answers)."""
-    return from_oxigraph(parse_query_results(data, QueryResultsFormat.JSON))
+    result, _ = from_oxigraph(parse_query_results(data, QueryResultsFormat.JSON))
+    return result  # type: ignore[return-value]
 
 
 _GRAPH_MEDIA_TYPES = {
@@ -361,59 +367,3 @@ def format_table(
 
     text = line(header) + line(["-" * w for w in widths])
     return text + "".join(line(row) for row in body)
-
-
-def iris_in(result: Result) -> list[str]:
-    """Every IRI a result mentions, once, in order of appearance."""
-    seen: dict[str, None] = {}
-
-    def visit(term: Term | None) -> None:
-        if isinstance(term, NamedNode):
-            seen.setdefault(term.value)
-        elif isinstance(term, Triple):
-            for part in (term.subject, term.predicate, term.object):
-                visit(part)
-
-    if isinstance(result, SelectResult):
-        for row in result.rows:
-            for term in row:
-                visit(term)
-    elif isinstance(result, GraphResult):
-        for triple in result.triples:
-            visit(triple)
-    return list(seen)
-
-
-def label_queries(iris: Sequence[str], lang: str) -> list[str]:
-    """SELECT queries (one per batch of IRIs) for the labels of ``iris`` in ``lang``."""
-    wanted = Literal(lang)
-    ranks = " ".join(f"({NamedNode(p)} {rank})" for rank, p in enumerate(LABEL_PROPERTIES))
-    queries = []
-    for start in range(0, len(iris), _LABEL_BATCH):
-        # The IRIs come from a result and are written by pyoxigraph (NamedNode checks them),
-        # so this text cannot be steered by data.
-        values = " ".join(str(NamedNode(iri)) for iri in iris[start : start + _LABEL_BATCH])
-        queries.append(
-            f"SELECT ?s ?rank ?label WHERE {{ VALUES ?s {{ {values} }} "
-            f"VALUES (?p ?rank) {{ {ranks} }} ?s ?p ?label "
-            f"FILTER(langMatches(lang(?label), {wanted})) }}"
-        )
-    return queries
-
-
-def labels_from(results: Iterable[Result]) -> dict[str, str]:
-    """The best label per IRI from the answers to :func:`label_queries`: ``schema:name``
-    first, then ``skos:prefLabel``, then ``rdfs:label``; the first in code-point order."""
-    best: dict[str, tuple[int, str]] = {}
-    for found in results:
-        assert isinstance(found, SelectResult)
-        for subject, rank, label in found.rows:
-            key = (int(rank.value), label.value)
-            if subject.value not in best or key < best[subject.value]:
-                best[subject.value] = key
-    return {iri: label for iri, (_, label) in best.items()}
-
-
-def fetch_labels(backend: Backend, iris: Sequence[str], lang: str) -> dict[str, str]:
-    """Labels in ``lang`` for ``iris``, asked of ``backend`` (see :func:`labels_from`)."""
-    return labels_from(backend.run(query) for query in label_queries(iris, lang))

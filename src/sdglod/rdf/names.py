@@ -1,9 +1,11 @@
-"""Short, readable names for IRIs and RDF terms in messages and tables (``schema:name``)."""
+"""Short, readable names for IRIs and RDF terms in messages and tables (``schema:name``), and
+the :class:`Vocabulary` (prefixes and JSON-LD context) they are made with."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 # A local name that Turtle accepts after a prefix without escaping (a conservative subset).
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
@@ -37,3 +39,11 @@ def display_term(ntriples: str, prefixes: Mapping[str, str]) -> str:
     if found := _NT_TYPED.match(ntriples):
         return f"{found.group(1)}^^{prefixed_name(found.group(2), prefixes)}"
     return ntriples
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How to write IRIs short: prefixes (Turtle, tables) and the JSON-LD context."""
+
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+    context: Mapping[str, str] = field(default_factory=lambda: {"@vocab": "http://schema.org/"})

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
 from pyoxigraph import Store as _OxStore
 
@@ -170,3 +171,33 @@ def canonical_literals(literals: Iterable[Literal]) -> dict[Literal, Literal]:
         if quad.object != original:
             changed[original] = quad.object
     return changed  # type: ignore[return-value]
+
+
+class ScratchStore:
+    """A writable in-memory store for working sets, validation and checks.
+
+    Unlike :class:`Store`, queries see the default graph only, not the union of the named
+    graphs: the SPARQL validation engine keeps its working sets in a named graph that queries
+    of the data must not see.
+    """
+
+    def __init__(self) -> None:
+        self._store = _OxStore()
+
+    def load(self, data: bytes, fmt: pyoxigraph.RdfFormat, base_iri: str | None = None) -> None:
+        """Parse ``data`` into the default graph."""
+        self._store.load(data, fmt, base_iri=base_iri)
+
+    def extend(self, quads: Iterable[Quad]) -> None:
+        self._store.extend(quads)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update."""
+        self._store.update(sparql)
+
+    def query(self, sparql: str, **options: object) -> QueryResult:
+        """Run a SPARQL query (``options`` as pyoxigraph's, e.g. ``prefixes``)."""
+        return self._store.query(sparql, **options)  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self._store)

@@ -17,8 +17,8 @@ from typing import BinaryIO
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from .formats import RDF_FORMATS, RdfSerialisation
-from .jsonld import RDF_TYPE, write_jsonld
-from .namespaces import XSD_STRING
+from .jsonld import write_jsonld
+from .namespaces import RDF_TYPE, XSD_STRING
 from .store import canonical_literals
 
 DUMP_STEM = "dataset"

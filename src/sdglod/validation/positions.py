@@ -1,20 +1,28 @@
 """Where in a Turtle file a resource is described, for messages that name file and line.
 
-RDF parsers do not report positions of triples, so this reads the text: the data in ``data/``
-is written one resource per block, the block starting at column 0 with the subject. The index
-maps each such subject to its line and, within its block, each predicate to the line and column
-where it is written. For text written otherwise it falls back to the first line that mentions
-the resource.
+RDF parsers do not report positions of triples, so :class:`PositionIndex` reads the text: the
+data in ``data/`` is written one resource per block, the block starting at column 0 with the
+subject. The index maps each such subject to its line and, within its block, each predicate to
+the line and column where it is written. For text written otherwise it falls back to the first
+line that mentions the resource. :class:`Locator` uses the indexes of the parsed sources to
+place each validation result at the file, line and column of its focus node (and path).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urljoin
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from pyoxigraph import BlankNode
+
+from ..project import Project
+from ..rdf.namespaces import RDF_TYPE
+from ..rdf.sources import Sources
+from .report import ValidationResult
+
 # A subject or predicate token: <iri>, a prefixed name, or `a`.
 _TOKEN = re.compile(r"<[^>\s]*>|[A-Za-z][\w.-]*?:[^\s;,()\[\]]*|:[^\s;,()\[\]]*|\ba\b")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -167,3 +175,64 @@ def _strip_comment(line: str) -> str:
 
 def _ends_pair(code: str) -> bool:
     return code.rstrip().endswith(";")
+
+
+class Locator:
+    """Finds the file, line and column where a result's focus node (and path) is written."""
+
+    def __init__(self, project: Project, sources: Sources):
+        self._project = project
+        self._sources = sources
+        self._indexes: dict[str, PositionIndex] = {}
+
+    @cached_property
+    def _statements(self) -> dict[str, list[tuple[int, str]]]:
+        """For each subject IRI: the (file number, predicate IRI) pairs that describe it."""
+        found: dict[str, list[tuple[int, str]]] = {}
+        for number, parsed in enumerate(self._sources.files):
+            for quad in parsed.quads:
+                found.setdefault(_term_id(quad.subject), []).append((number, quad.predicate.value))
+        return found
+
+    @cached_property
+    def _mentions(self) -> dict[str, int]:
+        """For each object IRI: the first file that mentions it."""
+        found: dict[str, int] = {}
+        for number, parsed in enumerate(self._sources.files):
+            for quad in parsed.quads:
+                found.setdefault(_term_id(quad.object), number)
+        return found
+
+    def _index(self, number: int) -> tuple[str, PositionIndex]:
+        parsed = self._sources.files[number]
+        rel = parsed.source.relpath
+        if rel not in self._indexes:
+            self._indexes[rel] = PositionIndex.of_file(
+                parsed.source.path, self._sources.prefixes, self._project.base
+            )
+        return rel, self._indexes[rel]
+
+    def locate(self, result: ValidationResult) -> ValidationResult:
+        """``result`` with its file, line and column (unchanged if no source describes it)."""
+        statements = self._statements.get(result.focus_node, [])
+        with_path = [n for n, p in statements if p == result.path]
+        if with_path:
+            number = with_path[0]
+        elif statements:
+            number = statements[0][0]
+        elif result.focus_node in self._mentions:
+            number = self._mentions[result.focus_node]
+        else:
+            return result
+        rel, index = self._index(number)
+        position = index.find(result.focus_node, result.path, result.value)
+        return replace(
+            result,
+            file=rel,
+            line=position.line if position else None,
+            column=position.column if position else None,
+        )
+
+
+def _term_id(term: object) -> str:
+    return f"_:{term.value}" if isinstance(term, BlankNode) else term.value  # type: ignore[attr-defined]

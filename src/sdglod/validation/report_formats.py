@@ -21,16 +21,14 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 from ..errors import SdglodError
 from ..rdf.formats import rdf_format
 from ..rdf.names import display_term, prefixed_name
+from ..rdf.namespaces import RDF_TYPE, SH, XSD, XSD_BOOLEAN
 from ..rdf.terms import term_from_ntriples
 from ..rdf.writer import Dumper
 from ..version import __version__
-from .validate import Report, Severity, ValidationResult
+from .report import Report, Severity, ValidationResult
 
 FORMATS = ("text", "json", "junit", "github", "sarif", "turtle")
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-_REPORT_PREFIXES = {"sh": SH, "xsd": "http://www.w3.org/2001/XMLSchema#"}
+_REPORT_PREFIXES = {"sh": SH, "xsd": XSD}
 _IRI_IN_PATH = re.compile(r"<([^>]*)>")
 _COLOURS = {Severity.VIOLATION: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -219,7 +217,21 @@ def _junit_suites(tests: int, failures: int, errors: int) -> tuple[ET.Element, E
     return suites, suite
 
 
+# Characters XML 1.0 cannot carry at all, not even escaped: a label or value holding one (data
+# is hostile) would make the whole report unreadable, so they are written as \xNN instead.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
 def _xml(root: ET.Element) -> str:
+    for element in root.iter():
+        if element.text:
+            element.text = _xml_text(element.text)
+        for name, value in element.attrib.items():
+            element.attrib[name] = _xml_text(value)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 

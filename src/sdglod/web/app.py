@@ -20,18 +20,13 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import QueryError
 from ..query.canned import PARAM_TYPES, CannedQuery
-from ..query.results import (
-    Result,
-    from_sparql_json,
-    graph_from_bytes,
-    iris_in,
-    label_queries,
-    labels_from,
-)
+from ..query.labels import iris_in, label_queries, labels_from
+from ..query.results import Result, from_sparql_json, graph_from_bytes
 from ..query.sparql_text import SparqlTextError, insert_values
 from ..rdf.formats import GRAPH, RESULT_FORMATS, ResultSerialisation, negotiate
-from . import linked_data
+from . import downloads, landing, linked_data
 from .config import ServerConfig
+from .describing import language_of, link_language, runtime_of
 from .endpoint import (
     HTML,
     ProtocolRequest,
@@ -42,8 +37,7 @@ from .endpoint import (
     read_protocol_request,
 )
 from .errors import ERROR_CODES, HttpError
-from .execution.executor import QueryJob
-from .i18n import page_language
+from .execution.jobs import QueryJob
 from .openapi import openapi_document
 from .pages import STATIC, Table, render, table
 from .runtime import Runtime
@@ -68,19 +62,19 @@ def create_app(config: ServerConfig) -> Starlette:
             await runtime.pool.close()
 
     routes = [
-        Route("/", linked_data.landing, methods=["GET", "HEAD"]),
+        Route("/", landing.landing, methods=["GET", "HEAD"]),
         Route("/id/{path:path}", linked_data.resource, methods=["GET", "HEAD"]),
         Route("/ontology", linked_data.resource, methods=["GET", "HEAD"]),
         Route("/ontology.{suffix}", linked_data.resource, methods=["GET", "HEAD"]),
         Route("/graph/{name}", linked_data.named_graph, methods=["GET", "HEAD"]),
-        Route("/browse", linked_data.browse, methods=["GET", "HEAD"]),
-        Route("/dumps", linked_data.dump_list, methods=["GET", "HEAD"]),
-        Route("/dumps/", linked_data.dump_list, methods=["GET", "HEAD"]),
-        Route("/dumps/{name}", linked_data.dump_file, methods=["GET", "HEAD"]),
-        Route("/.well-known/void", linked_data.void, methods=["GET", "HEAD"]),
-        Route("/catalog", linked_data.catalog, methods=["GET", "HEAD"]),
-        Route("/sitemap.xml", linked_data.sitemap, methods=["GET", "HEAD"]),
-        Route("/robots.txt", linked_data.robots, methods=["GET", "HEAD"]),
+        Route("/browse", landing.browse, methods=["GET", "HEAD"]),
+        Route("/dumps", downloads.dump_list, methods=["GET", "HEAD"]),
+        Route("/dumps/", downloads.dump_list, methods=["GET", "HEAD"]),
+        Route("/dumps/{name}", downloads.dump_file, methods=["GET", "HEAD"]),
+        Route("/.well-known/void", downloads.void, methods=["GET", "HEAD"]),
+        Route("/catalog", downloads.catalog, methods=["GET", "HEAD"]),
+        Route("/sitemap.xml", downloads.sitemap, methods=["GET", "HEAD"]),
+        Route("/robots.txt", downloads.robots, methods=["GET", "HEAD"]),
         Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]),
         Route("/queries", query_list, methods=["GET", "HEAD"]),
         Route("/queries/", query_list, methods=["GET", "HEAD"]),
@@ -114,14 +108,6 @@ def create_app(config: ServerConfig) -> Starlette:
     return app
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-def _lang(request: Request) -> str:
-    return page_language(request.query_params.get("lang"), request.headers.get("accept-language"))
-
-
 def _wants_html(request: Request) -> bool:
     accept = request.headers.get("accept")
     # JSON first: a client that accepts anything (curl, libraries) gets the API's JSON.
@@ -138,7 +124,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
             "error.html",
             status=exc.status,
             headers=exc.headers,
-            lang=_lang(request),
+            lang=language_of(request),
             error=exc,
             request=request,
         )
@@ -166,7 +152,7 @@ async def internal_error(request: Request, exc: Exception) -> Response:
 
 
 async def sparql(request: Request) -> Response:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     parsed = await read_protocol_request(request, runtime.config.body_limit)
     accept = request.headers.get("accept")
     if parsed.query is None:
@@ -246,7 +232,7 @@ async def query_page(
     timeout: float | None = None,
 ) -> Response:
     """The query editor; with a query, also its results (or its error) below."""
-    lang = _lang(request)
+    lang = language_of(request)
     context: dict = {
         "lang": lang,
         "request": request,
@@ -282,7 +268,7 @@ async def _show_results(
     lang = str(context["lang"])
     try:
         context["table"], context["truncated"] = await _result_table(
-            runtime, job, kind, lang, timeout, linked_data.link_language(request, runtime, lang)
+            runtime, job, kind, lang, timeout, link_language(request, runtime, lang)
         )
     except HttpError as err:
         if err.status >= 500 and err.code not in ("timeout", "busy"):
@@ -310,13 +296,13 @@ def _first_example(runtime: Runtime) -> str:
 
 
 async def query_list(request: Request) -> Response:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     queries = sorted(runtime.queries.values(), key=lambda q: q.name)
     as_json = request.url.path.endswith(".json") or not _wants_html(request)
     if as_json:
         listing = [{**q.to_dict(), "url": f"/queries/{q.name}"} for q in queries]
         return JSONResponse({"queries": listing}, headers={"Vary": "Accept"})
-    lang = _lang(request)
+    lang = language_of(request)
     static = runtime.config.static_site
     return render(
         "queries.html",
@@ -344,7 +330,7 @@ def _split_suffix(name: str) -> tuple[str, str | None]:
 
 
 async def canned_query(request: Request) -> Response:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     name, suffix = _split_suffix(request.path_params["name"])
     query = runtime.queries.get(name)
     if query is None:
@@ -403,7 +389,7 @@ async def canned_page(
     job: QueryJob | None = None,
     kind: str | None = None,
 ) -> Response:
-    lang = _lang(request)
+    lang = language_of(request)
     context: dict = {
         "lang": lang,
         "request": request,
@@ -429,7 +415,7 @@ async def canned_page(
 
 
 async def openapi(request: Request) -> Response:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     document = openapi_document(runtime, str(request.base_url).rstrip("/"), ERROR_CODES)
     return JSONResponse(document)
 

@@ -29,7 +29,7 @@ from ..rdf.formats import (
 from ..rdf.namespaces import FORMATS, RDF_TYPE, SD, VOID, XSD_INTEGER
 from ..rdf.writer import Dumper
 from .errors import HttpError
-from .execution.executor import QueryJob
+from .execution.jobs import QueryJob
 from .runtime import Runtime, content_type
 
 HTML = "text/html"

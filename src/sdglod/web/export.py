@@ -17,16 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from pyoxigraph import Literal
-
-from ..describe.descriptions import CATALOG_TURTLE_FILE, VOID_FILE
+from ..describe.public_urls import CATALOG_TURTLE_FILE, VOID_FILE
 from ..project import Project
 from .app import create_app
 from .config import ServerConfig
+from .downloads import described_resources
 from .i18n import LANGUAGES
+from .linked_data import DOCUMENT_FORMATS
 from .pages import STATIC, static_document
-
-DOCUMENT_FORMATS = ("ttl", "jsonld", "nt", "rdf")
+from .runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -96,6 +95,22 @@ class _Writer:
         target.write_bytes(body)
         self.files += 1
 
+    async def save_pages(self, path: str, file: str) -> None:
+        """The page at ``path`` (a URL path) in each language, as ``file`` (Latvian) and
+        ``file.en``."""
+        for lang in LANGUAGES:
+            await self.save(f"{path}.html?lang={lang}", _page_file(file, lang))
+
+    async def save_documents(self, local: str) -> None:
+        """The pages and the RDF documents about one resource or named graph."""
+        await self.save_pages(quote(local), local)
+        for name in DOCUMENT_FORMATS:
+            await self.save(f"{quote(local)}.{name}", f"{local}.{name}")
+
+
+def _page_file(file: str, lang: str) -> str:
+    return f"{file}{'.en' if lang == 'en' else ''}.html"
+
 
 async def _export(project: Project, folder: Path) -> ExportSummary:
     config = ServerConfig(project_root=project.root, static_site=True, query_workers=1)
@@ -105,63 +120,62 @@ async def _export(project: Project, folder: Path) -> ExportSummary:
     async with app.router.lifespan_context(app):
         for lang in LANGUAGES:
             await writer.save(f"/?lang={lang}", static_document("/", lang))
-        found = await runtime.select(
-            "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
-            f'{Literal(runtime.base)}) && !CONTAINS(STR(?s), "#")) }} ORDER BY ?s'
-        )
-        resources = [row[0].value for row in found.rows]
-        for iri in resources:
-            local = runtime.local_path(iri)
-            for lang in LANGUAGES:
-                page = f"{local}{'.en' if lang == 'en' else ''}.html"
-                await writer.save(f"{quote(local)}.html?lang={lang}", page)
-            for name in DOCUMENT_FORMATS:
-                await writer.save(f"{quote(local)}.{name}", f"{local}.{name}")
-        for graph in sorted(runtime.graph_sizes):
-            local = runtime.local_path(graph)
-            if local is None:
-                continue  # a graph named outside the base is not ours to publish
-            for lang in LANGUAGES:
-                page = f"{local}{'.en' if lang == 'en' else ''}.html"
-                await writer.save(f"{quote(local)}.html?lang={lang}", page)
-            for name in DOCUMENT_FORMATS:
-                await writer.save(f"{quote(local)}.{name}", f"{local}.{name}")
-        types = await runtime.select("SELECT DISTINCT ?t WHERE { ?s a ?t } ORDER BY ?t")
-        for row in types.rows:
-            for lang in LANGUAGES:
-                await writer.save(
-                    runtime.browse_link(row[0].value, lang, static=False),
-                    runtime.browse_link(row[0].value, lang),
-                )
-        for lang in LANGUAGES:
-            await writer.save(f"/queries/?lang={lang}", static_document("/queries/", lang))
-            await writer.save(f"/dumps/?lang={lang}", static_document("/dumps/", lang))
-        for name, query in sorted(runtime.queries.items()):
-            for lang in LANGUAGES:
-                await writer.save(
-                    f"/queries/{name}.html?lang={lang}",
-                    f"/queries/{name}{'.en' if lang == 'en' else ''}.html",
-                )
-            graph = query.form not in ("SELECT", "ASK")
-            for suffix in (
-                ("ttl", "jsonld", "nt", "rdf") if graph else ("json", "csv", "tsv", "xml")
-            ):
-                await writer.save(f"/queries/{name}.{suffix}", f"/queries/{name}.{suffix}")
-        for entry in runtime.manifest.get("dumps", {}).values():
-            dump = runtime.dist_file(entry["file"])
-            if dump is not None:
-                writer.write(f"/dumps/{entry['file']}", dump.read_bytes())
-        for path in ("/sitemap.xml", "/robots.txt"):
-            await writer.save(path, path)
-        if runtime.dist_file(VOID_FILE) is not None:
-            await writer.save("/.well-known/void", "/.well-known/void")
-        if runtime.dist_file(CATALOG_TURTLE_FILE) is not None:
-            await writer.save("/catalog", "/catalog")  # Turtle; .htaccess gives its type
+        resources = await _save_linked_data(writer, runtime)
+        await _save_queries(writer, runtime)
+        await _save_downloads(writer, runtime)
     for asset in sorted(STATIC.iterdir()):
         writer.write(f"/static/{asset.name}", asset.read_bytes())
     writer.write("/.htaccess", HTACCESS.encode())
     writer.write("/nginx.conf", NGINX.encode())
-    return ExportSummary(folder, writer.files, len(resources))
+    return ExportSummary(folder, writer.files, resources)
+
+
+async def _save_linked_data(writer: _Writer, runtime: Runtime) -> int:
+    """Every resource's and named graph's pages and documents, and the browse pages of every
+    type; the number of resources."""
+    resources = await described_resources(runtime)
+    for iri in resources:
+        await writer.save_documents(runtime.local_path(iri))
+    for graph in sorted(runtime.graph_sizes):
+        local = runtime.local_path(graph)
+        if local is None:
+            continue  # a graph named outside the base is not ours to publish
+        await writer.save_documents(local)
+    types = await runtime.select("SELECT DISTINCT ?t WHERE { ?s a ?t } ORDER BY ?t")
+    for row in types.rows:
+        for lang in LANGUAGES:
+            await writer.save(
+                runtime.browse_link(row[0].value, lang, static=False),
+                runtime.browse_link(row[0].value, lang),
+            )
+    return len(resources)
+
+
+async def _save_queries(writer: _Writer, runtime: Runtime) -> None:
+    """The query list, and each canned query's page and results with its defaults."""
+    for lang in LANGUAGES:
+        await writer.save(f"/queries/?lang={lang}", static_document("/queries/", lang))
+    for name, query in sorted(runtime.queries.items()):
+        await writer.save_pages(f"/queries/{name}", f"/queries/{name}")
+        graph = query.form not in ("SELECT", "ASK")
+        for suffix in ("ttl", "jsonld", "nt", "rdf") if graph else ("json", "csv", "tsv", "xml"):
+            await writer.save(f"/queries/{name}.{suffix}", f"/queries/{name}.{suffix}")
+
+
+async def _save_downloads(writer: _Writer, runtime: Runtime) -> None:
+    """The dump list and files, the sitemap, robots.txt and the VoID and DCAT-AP documents."""
+    for lang in LANGUAGES:
+        await writer.save(f"/dumps/?lang={lang}", static_document("/dumps/", lang))
+    for entry in runtime.dumps.values():
+        dump = runtime.dist_file(entry.file)
+        if dump is not None:
+            writer.write(f"/dumps/{entry.file}", dump.read_bytes())
+    for path in ("/sitemap.xml", "/robots.txt"):
+        await writer.save(path, path)
+    if runtime.dist_file(VOID_FILE) is not None:
+        await writer.save("/.well-known/void", "/.well-known/void")
+    if runtime.dist_file(CATALOG_TURTLE_FILE) is not None:
+        await writer.save("/catalog", "/catalog")  # Turtle; .htaccess gives its type
 
 
 def export_static(project: Project, folder: Path) -> ExportSummary:

@@ -157,88 +157,8 @@ def openapi_document(runtime: object, server_url: str, codes: dict[str, tuple[in
     """The OpenAPI 3.1 description of the server's API."""
     queries: dict[str, CannedQuery] = runtime.queries  # type: ignore[attr-defined]
     paths: dict[str, dict] = {
-        "/sparql": {
-            "get": {
-                "operationId": "sparql_get",
-                "summary": "SPARQL 1.1 query (GET); without a query: the Service Description",
-                "parameters": [
-                    {
-                        "name": "query",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "string"},
-                        "description": "a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE)",
-                    },
-                    {
-                        "name": "default-graph-uri",
-                        "in": "query",
-                        "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
-                        "explode": True,
-                    },
-                    {
-                        "name": "named-graph-uri",
-                        "in": "query",
-                        "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
-                        "explode": True,
-                    },
-                    {
-                        "name": "format",
-                        "in": "query",
-                        "schema": {
-                            "enum": sorted({n for ns in ENDPOINT_FORMATS.values() for n in ns})
-                        },
-                        "description": "a result format instead of Accept",
-                    },
-                    {
-                        "name": "timeout",
-                        "in": "query",
-                        "schema": {"type": "number", "exclusiveMinimum": 0},
-                        "description": "a lower time limit in seconds (at least 0.5 s are "
-                        "given; more than the server's limit is cut to it)",
-                    },
-                ],
-                "responses": {
-                    "200": {
-                        "description": "the result, or the Service Description (Turtle)",
-                        "content": _content([SOLUTIONS, GRAPH]),
-                    },
-                    **_errors(codes, [400, 406, 503]),
-                },
-            },
-            "post": {
-                "operationId": "sparql_post",
-                "summary": "SPARQL 1.1 query (POST)",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        SPARQL_QUERY: {"schema": {"type": "string"}},
-                        FORM: {
-                            "schema": {
-                                "type": "object",
-                                "properties": {"query": {"type": "string"}},
-                                "required": ["query"],
-                            }
-                        },
-                    },
-                },
-                "responses": {
-                    "200": {"description": "the result", "content": _content([SOLUTIONS, GRAPH])},
-                    **_errors(codes, [400, 406, 413, 415, 503]),
-                },
-            },
-        },
-        "/queries": {
-            "get": {
-                "operationId": "list_queries",
-                "summary": "The canned queries, with their parameters",
-                "responses": {
-                    "200": {
-                        "description": "the list",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    }
-                },
-            }
-        },
+        "/sparql": {"get": _sparql_get(codes), "post": _sparql_post(codes)},
+        "/queries": {"get": _query_list()},
     }
     for name in sorted(queries):
         paths[f"/queries/{name}"] = _canned_operation(queries[name], codes)
@@ -254,5 +174,88 @@ def openapi_document(runtime: object, server_url: str, codes: dict[str, tuple[in
         "paths": paths,
         "components": {
             "schemas": {"SparqlResults": _SPARQL_JSON, "RdfTerm": _RDF_TERM, "Error": _ERROR}
+        },
+    }
+
+
+def _sparql_get(codes: dict[str, tuple[int, str]]) -> dict:
+    """``GET /sparql``: a query in the URL, or without one the Service Description."""
+    return {
+        "operationId": "sparql_get",
+        "summary": "SPARQL 1.1 query (GET); without a query: the Service Description",
+        "parameters": _sparql_parameters(),
+        "responses": {
+            "200": {
+                "description": "the result, or the Service Description (Turtle)",
+                "content": _content([SOLUTIONS, GRAPH]),
+            },
+            **_errors(codes, [400, 406, 503]),
+        },
+    }
+
+
+def _sparql_parameters() -> list[dict]:
+    """The URL parameters of ``GET /sparql`` (SPARQL 1.1 Protocol, plus format and timeout)."""
+    iris = {"type": "array", "items": {"type": "string", "format": "iri"}}
+    return [
+        {
+            "name": "query",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE)",
+        },
+        {"name": "default-graph-uri", "in": "query", "schema": dict(iris), "explode": True},
+        {"name": "named-graph-uri", "in": "query", "schema": dict(iris), "explode": True},
+        {
+            "name": "format",
+            "in": "query",
+            "schema": {"enum": list(_ALL_FORMATS)},
+            "description": "a result format instead of Accept",
+        },
+        {
+            "name": "timeout",
+            "in": "query",
+            "schema": {"type": "number", "exclusiveMinimum": 0},
+            "description": "a lower time limit in seconds (at least 0.5 s are "
+            "given; more than the server's limit is cut to it)",
+        },
+    ]
+
+
+def _sparql_post(codes: dict[str, tuple[int, str]]) -> dict:
+    """``POST /sparql``: the query as the body, or as a form field."""
+    return {
+        "operationId": "sparql_post",
+        "summary": "SPARQL 1.1 query (POST)",
+        "requestBody": {
+            "required": True,
+            "content": {
+                SPARQL_QUERY: {"schema": {"type": "string"}},
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"query": {"type": "string"}},
+                        "required": ["query"],
+                    }
+                },
+            },
+        },
+        "responses": {
+            "200": {"description": "the result", "content": _content([SOLUTIONS, GRAPH])},
+            **_errors(codes, [400, 406, 413, 415, 503]),
+        },
+    }
+
+
+def _query_list() -> dict:
+    return {
+        "operationId": "list_queries",
+        "summary": "The canned queries, with their parameters",
+        "responses": {
+            "200": {
+                "description": "the list",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
         },
     }

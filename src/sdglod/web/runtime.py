@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -18,26 +18,29 @@ from starlette.responses import HTMLResponse, Response
 
 from ..build import Build, current_build
 from ..errors import NoBuildError
+from ..manifest import DumpRecord
 from ..project import Project, load_project
 from ..query.backends import project_vocabulary
-from ..query.canned import CannedQuery, load_queries
-from ..query.results import SelectResult, Vocabulary, from_sparql_json, graph_from_bytes
+from ..query.canned import CannedQuery
+from ..query.catalogue import load_queries
+from ..query.results import SelectResult, from_sparql_json, graph_from_bytes
 from ..rdf.formats import ResultSerialisation
-from ..rdf.names import compact_iri
+from ..rdf.names import Vocabulary, compact_iri
 from .config import ServerConfig
 from .errors import HttpError
-from .execution.executor import (
+from .execution.executor import QueryPool, WorkerSetup
+from .execution.jobs import (
     PoolBusy,
     QueryAnswer,
     QueryJob,
-    QueryPool,
+    QueryRunner,
     QueryTimeout,
     StoreUnavailable,
     WorkerFailed,
-    WorkerSetup,
 )
 from .execution.remote_pool import RemotePool
 
+GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 MIN_TIMEOUT = 0.5  # seconds: the lowest time limit a request can ask for
 TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml")
 
@@ -82,7 +85,7 @@ class Runtime:
     build: Build | None  # None: served from a remote store without a build here
     queries: dict[str, CannedQuery]
     vocabulary: Vocabulary
-    pool: QueryPool | RemotePool
+    pool: QueryRunner
     cache: AnswerCache
     tag: str  # identifies the data's content, for ETags
     graph_sizes: dict[str, int] = field(default_factory=dict)
@@ -94,14 +97,14 @@ class Runtime:
             return cls._remote(config, project)
         build = current_build(project)
         manifest = build.manifest
-        vocabulary = Vocabulary(manifest["prefixes"], manifest["context"])
+        vocabulary = Vocabulary(manifest.prefixes, manifest.context)
         setup = WorkerSetup(
             store=str(build.store_path),
             in_memory=config.in_memory,
-            prefixes=manifest["prefixes"],
-            context=manifest["context"],
+            prefixes=dict(manifest.prefixes),
+            context=dict(manifest.context),
         )
-        content = "".join(d["sha256"] for _, d in sorted(manifest["dumps"].items()))
+        content = "".join(manifest.content_digests())
         return cls(
             config=config,
             project=project,
@@ -111,7 +114,7 @@ class Runtime:
             pool=QueryPool(setup, config.query_workers),
             cache=AnswerCache(config.cache_entries),
             tag=hashlib.sha256(content.encode()).hexdigest()[:16],
-            graph_sizes=dict(manifest["graphs"]),
+            graph_sizes=dict(manifest.graphs),
         )
 
     @classmethod
@@ -136,20 +139,26 @@ class Runtime:
     async def start(self) -> None:
         """Start the query pool; for a remote store, learn what it holds."""
         await self.pool.start()
-        if isinstance(self.pool, RemotePool):
-            self.graph_sizes = await self.pool.graph_sizes()
+        if self.config.backend:
+            counts = await self.select(GRAPHS_QUERY, timeout=60)
+            self.graph_sizes = {
+                row[0].value: int(row[1].value) for row in counts.rows if row[0] is not None
+            }
             # A new publish changes the counts and so the ETags; restart front ends after one.
             content = json.dumps(sorted(self.graph_sizes.items())) + (self.config.backend or "")
             self.tag = hashlib.sha256(content.encode()).hexdigest()[:16]
 
     @property
-    def manifest(self) -> dict:
-        """The local build's manifest, or nothing when serving a remote store alone."""
-        return self.build.manifest if self.build is not None else {}
+    def dumps(self) -> Mapping[str, DumpRecord]:
+        """The files of the local build's ``dist/`` by name; none when serving a remote store
+        alone."""
+        return self.build.manifest.dumps if self.build is not None else {}
 
     @property
     def triples(self) -> int:
-        return self.manifest.get("triples") or sum(self.graph_sizes.values())
+        if self.build is not None:
+            return self.build.manifest.triples
+        return sum(self.graph_sizes.values())
 
     def dist_file(self, name: str) -> Path | None:
         """A file of the build's ``dist/`` (a plain name, nothing else), if there is one."""

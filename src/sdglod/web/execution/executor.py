@@ -13,70 +13,12 @@ import json
 import logging
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .worker import _LENGTH
+from .frames import receive_frame, send_frame
+from .jobs import PoolBusy, QueryAnswer, QueryJob, QueryTimeout, WorkerFailed
 
 log = logging.getLogger("sdglod.web")
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    """One query to run: text, bound parameters (N-Triples), dataset, format and row limit."""
-
-    query: str
-    format: str
-    limit: int
-    bindings: dict[str, str] = field(default_factory=dict)
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    base: str | None = None  # what relative IRIs in the query resolve against
-
-    def key(self) -> str:
-        """A stable text that identifies the job's result (for caches and ETags)."""
-        return json.dumps(self.payload(), sort_keys=True, ensure_ascii=False)
-
-    def payload(self) -> dict:
-        return {
-            "query": self.query,
-            "format": self.format,
-            "limit": self.limit,
-            "bindings": dict(sorted(self.bindings.items())),
-            "default_graphs": None if self.default_graphs is None else list(self.default_graphs),
-            "named_graphs": None if self.named_graphs is None else list(self.named_graphs),
-            "base": self.base,
-        }
-
-
-@dataclass(frozen=True)
-class QueryAnswer:
-    """What a job gave: a serialised result, or an error the client caused."""
-
-    ok: bool
-    body: bytes = b""
-    kind: str = ""
-    size: int = 0
-    truncated: bool = False
-    code: str = ""
-    message: str = ""
-    line: int | None = None
-    column: int | None = None
-
-
-class QueryTimeout(Exception):
-    """The query ran past its time limit (its worker was stopped)."""
-
-
-class PoolBusy(Exception):
-    """No worker became free within the query's time limit."""
-
-
-class WorkerFailed(Exception):
-    """A worker died while running a query."""
-
-
-class StoreUnavailable(Exception):
-    """The remote store (``--backend``) did not answer."""
 
 
 @dataclass(frozen=True)
@@ -117,24 +59,17 @@ class _Worker:
         return worker
 
     async def _send(self, message: dict) -> None:
-        payload = json.dumps(message, ensure_ascii=False).encode("utf-8")
         assert self.process.stdin is not None
-        self.process.stdin.write(_LENGTH.pack(len(payload)) + payload)
-        await self.process.stdin.drain()
+        await send_frame(self.process.stdin, json.dumps(message, ensure_ascii=False).encode())
 
     async def _receive(self) -> bytes:
         assert self.process.stdout is not None
-        head = await self.process.stdout.readexactly(_LENGTH.size)
-        (size,) = _LENGTH.unpack(head)
-        return await self.process.stdout.readexactly(size)
+        return await receive_frame(self.process.stdout)
 
     async def run(self, job: QueryJob) -> QueryAnswer:
         await self._send(job.payload())
         meta = json.loads(await self._receive())
-        body = await self._receive()
-        if not meta.pop("ok"):
-            return QueryAnswer(ok=False, **meta)
-        return QueryAnswer(ok=True, body=body, **meta)
+        return QueryAnswer.from_meta(meta, await self._receive())
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -152,7 +87,8 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of query workers; a query waits for a free one, within its time limit."""
+    """A fixed number of query workers over the build's store (a
+    :class:`~.jobs.QueryRunner`); a query waits for a free one, within its time limit."""
 
     def __init__(self, setup: WorkerSetup, size: int):
         if size < 1:

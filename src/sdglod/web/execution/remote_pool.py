@@ -13,43 +13,26 @@ from __future__ import annotations
 import asyncio
 import time
 
-from ...errors import QueryError, RemoteError
+from ...errors import RemoteError
 from ...query.remote import RemoteBackend
-from ...query.results import (
-    AskResult,
-    GraphResult,
-    Result,
-    SelectResult,
-    Vocabulary,
-    serialize_result,
-)
-from ...rdf.terms import term_from_ntriples
-from .executor import PoolBusy, QueryAnswer, QueryJob, QueryTimeout, StoreUnavailable
-
-GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+from ...rdf.names import Vocabulary
+from .jobs import PoolBusy, QueryAnswer, QueryJob, QueryTimeout, StoreUnavailable, answer_job
 
 
 class RemotePool:
-    """At most ``size`` queries in flight to the store at ``endpoint`` (its query URL)."""
+    """At most ``size`` queries in flight to the store at ``endpoint`` (its query URL); a
+    :class:`~.jobs.QueryRunner`."""
 
     def __init__(self, endpoint: str, vocabulary: Vocabulary, size: int = 8):
         self.endpoint = endpoint
         self.vocabulary = vocabulary
         self.size = size
-        self.killed = 0  # nothing to kill here; kept so that the pools look alike
         self._slots = asyncio.Semaphore(size)
 
     async def start(self) -> None:
         """Check that the store answers (a clear error now beats one per request)."""
         backend = RemoteBackend(self.endpoint, timeout=30)
         await asyncio.to_thread(backend.run, "ASK { ?s ?p ?o }")
-
-    async def graph_sizes(self) -> dict[str, int]:
-        """Triples per named graph in the store."""
-        backend = RemoteBackend(self.endpoint, timeout=60)
-        result = await asyncio.to_thread(backend.run, GRAPHS_QUERY)
-        assert isinstance(result, SelectResult)
-        return {row[0].value: int(row[1].value) for row in result.rows if row[0] is not None}
 
     async def run(self, job: QueryJob, timeout: float) -> QueryAnswer:
         deadline = time.monotonic() + timeout
@@ -60,46 +43,17 @@ class RemotePool:
         try:
             remaining = max(deadline - time.monotonic(), 0.01)
             backend = RemoteBackend(self.endpoint, timeout=remaining + 1)
-            bindings = {name: term_from_ntriples(nt) for name, nt in job.bindings.items()}
-            call = asyncio.to_thread(
-                backend.run,
-                job.query,
-                bindings,
-                default_graphs=job.default_graphs,
-                named_graphs=job.named_graphs,
-                base=job.base,
-            )
-            result = await asyncio.wait_for(call, remaining)
+            call = asyncio.to_thread(answer_job, backend, job, self.vocabulary)
+            return await asyncio.wait_for(call, remaining)
         except asyncio.TimeoutError:
             raise QueryTimeout from None
-        except QueryError as err:
-            location = err.location
-            return QueryAnswer(
-                ok=False,
-                code="malformed-query",
-                message=err.message,
-                line=location.line if location else None,
-                column=location.column if location else None,
-            )
         except RemoteError as err:
             raise StoreUnavailable(err.message) from None
         finally:
             self._slots.release()
-        result, truncated = _cut(result, job.limit)
-        body = serialize_result(result, job.format, self.vocabulary)
-        size = 1 if isinstance(result, AskResult) else len(result)
-        return QueryAnswer(ok=True, body=body, kind=result.kind, size=size, truncated=truncated)
 
     async def close(self) -> None:
         return None
 
     def pids(self) -> list[int]:
         return []
-
-
-def _cut(result: Result, limit: int) -> tuple[Result, bool]:
-    if isinstance(result, SelectResult) and len(result.rows) > limit:
-        return SelectResult(result.variables, result.rows[:limit]), True
-    if isinstance(result, GraphResult) and len(result.triples) > limit:
-        return GraphResult(result.triples[:limit]), True
-    return result, False

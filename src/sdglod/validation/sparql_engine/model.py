@@ -1,4 +1,4 @@
-"""The shapes of a SHACL shapes graph as the SPARQL engine (``shacl_sparql.py``) reads them.
+"""The shapes of a SHACL shapes graph as the SPARQL engine reads them: :class:`ShapesModel`.
 
 It reads them the way pyshacl does (which nodes are shapes, their targets, parameters, paths
 and SPARQL prefixes), and raises :class:`Unsupported` for anything the engine does not
@@ -11,12 +11,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import BlankNode, Literal, NamedNode
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-_SHACL = str(SH)
+from ...rdf import namespaces
 
 # Parameters of the components evaluated here. Any other sh: parameter that pyshacl would
 # evaluate makes the shapes unsupported.
@@ -38,7 +37,8 @@ _UNSUPPORTED_TYPES = {
     SH.ConstraintComponent, SH.SPARQLTargetType, SH.JSTargetType, SH.SPARQLFunction,
     SH.JSFunction, SH.SPARQLRule, SH.TripleRule, SH.JSRule, SH.JSTarget,
 }  # fmt: skip
-_NODE_KINDS = {
+# The SPARQL test of each sh:nodeKind on the value ``{v}``.
+NODE_KINDS = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
     SH.Literal: "isLiteral({v})",
@@ -50,31 +50,6 @@ _NODE_KINDS = {
 
 class Unsupported(Exception):
     """The shapes (or the data) use something this engine does not implement."""
-
-
-# --- terms ----------------------------------------------------------------------------------
-
-
-def _ox(term: object) -> NamedNode | BlankNode | Literal:
-    """The pyoxigraph term for an rdflib term."""
-    if isinstance(term, URIRef):
-        return NamedNode(str(term))
-    if isinstance(term, BNode):
-        return BlankNode(str(term))
-    if isinstance(term, RdfLiteral):
-        if term.language:
-            return Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return Literal(str(term), datatype=NamedNode(str(term.datatype)))
-        return Literal(str(term))
-    raise Unsupported(f"not an RDF term: {term!r}")
-
-
-def _sparql(term: object) -> str:
-    """A constant of the shapes graph written in SPARQL."""
-    if isinstance(term, BNode):
-        raise Unsupported("a blank node as a constraint parameter")
-    return str(_ox(term))
 
 
 # --- the shapes -----------------------------------------------------------------------------
@@ -188,7 +163,7 @@ class ShapesModel:
         for predicate, value in g.predicate_objects(node):
             if predicate in _SUPPORTED:
                 shape.params.setdefault(predicate, []).append(value)
-            elif str(predicate).startswith(_SHACL) and predicate not in _SHAPE_METADATA:
+            elif str(predicate).startswith(namespaces.SH) and predicate not in _SHAPE_METADATA:
                 raise Unsupported(f"{predicate} is not implemented by the fast engine")
         for kind, predicate in (
             ("class", SH.targetClass),
@@ -233,7 +208,7 @@ class ShapesModel:
                 if parameter in shape.params:
                     raise Unsupported(f"{parameter} on a node shape")
         kind = shape.one(SH.nodeKind)
-        if kind is not None and kind not in _NODE_KINDS:
+        if kind is not None and kind not in NODE_KINDS:
             raise Unsupported("an unknown sh:nodeKind")
         unique = shape.one(SH.uniqueLang)
         if unique is not None and not (

@@ -1,0 +1,97 @@
+"""``sdglod build``, ``dump`` and ``info``: make a build, and read what it holds."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ..build import build as run_build
+from ..build import current_build
+from ..rdf.formats import RDF_FORMATS, rdf_format
+from .group import cli, project_of
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Refuse to build on SHACL warnings too.")
+@click.option(
+    "--skip-validation",
+    is_flag=True,
+    help="Build without validating (no validation report is published).",
+)
+@click.pass_context
+def build(ctx: click.Context, strict: bool, skip_validation: bool) -> None:
+    """Validate the sources, build a new store and write the dumps to dist/.
+
+    On violations nothing is written: the previous store and dumps stay as they were.
+    """
+    project = project_of(ctx)
+    started = time.perf_counter()
+    manifest = run_build(project, validate_first=not skip_validation, strict=strict).manifest
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"built {manifest.triples} triples from {len(manifest.sources)} files "
+        f"in {seconds:.2f} s (base {manifest.base})"
+    )
+    for graph, count in manifest.graphs.items():
+        click.echo(f"  {count:>8}  {graph}")
+    for dump in manifest.dumps.values():
+        click.echo(f"  dist/{dump.file}  ({dump.bytes} bytes)")
+    validation = manifest.validation
+    if validation is not None:
+        click.echo(
+            f"validated against {len(validation.shapes)} shapes files: "
+            f"{validation.violations} violations, {validation.warnings} warnings"
+        )
+    else:
+        click.secho("not validated (--skip-validation): no validation report published", err=True)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(list(RDF_FORMATS)),
+    default="ttl",
+    show_default=True,
+    help="Serialisation to write.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+@click.pass_context
+def dump(ctx: click.Context, format_name: str, output: Path | None) -> None:
+    """Write the current store as one dump."""
+    current = current_build(project_of(ctx))
+    dumper = current.dumper(current.open_store())
+    fmt = rdf_format(format_name)
+    if output is None:
+        dumper.write(fmt, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    temporary = output.with_name(f".{output.name}.partial")
+    with temporary.open("wb") as out:
+        dumper.write(fmt, out)
+    temporary.replace(output)
+
+
+@cli.command()
+@click.pass_context
+def info(ctx: click.Context) -> None:
+    """Show the current build: base IRI, graphs and their sizes, sources, dumps."""
+    current = current_build(project_of(ctx))
+    manifest = current.manifest
+    click.echo(f"build   {current.folder}")
+    click.echo(f"base    {manifest.base}")
+    click.echo(f"triples {manifest.triples} (union of all graphs)")
+    click.echo("graphs")
+    for graph, count in manifest.graphs.items():
+        click.echo(f"  {count:>8}  {graph}")
+    click.echo("sources")
+    for path, source in manifest.sources.items():
+        click.echo(f"  {source.triples:>8}  {path}  -> {source.graph}")

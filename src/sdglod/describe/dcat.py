@@ -1,0 +1,265 @@
+"""The DCAT-AP 3.0.1 catalogue record (``catalog.ttl`` and ``catalog.jsonld``): the catalogue,
+the dataset, a distribution per dump and the SPARQL endpoint and canned-query API as data
+services, with what DCAT-AP's shapes check stated in the record itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from ..rdf.namespaces import DCAT, DCT, FOAF, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, SPDX, VCARD
+from .authorities import EU_AUTHORITY, EU_LANGUAGES, IANA_MEDIA_TYPES
+from .facts import DatasetFacts, DumpFile
+from .graph import Graph, typed
+from .public_urls import PublicUrls
+from .texts import by_language, texts
+
+# The standards the data services follow.
+_SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+_OPENAPI = "https://spec.openapis.org/oas/v3.1.0"
+
+
+@dataclass(frozen=True)
+class _Service:
+    """A data service of the catalogue: its key (for texts and fragment), endpoint, the
+    document that describes the endpoint and the standard it follows."""
+
+    key: str
+    endpoint: str
+    description: str
+    standard: str
+    standard_title: str
+
+
+class _CatalogBuilder:
+    """Builds the DCAT-AP record. Classes that DCAT-AP's range shapes check (``foaf:Agent``,
+    ``dct:LicenseDocument``…) are stated with the record, since a harvester validates it on its
+    own, without our vocabularies."""
+
+    def __init__(self, facts: DatasetFacts, base: str):
+        self.facts = facts
+        self.urls = PublicUrls(base)
+        self.catalog = self.urls.catalog
+        self.dataset = facts.dataset.iri
+        self.g = Graph()
+        self.languages = facts.text_languages  # the languages of the record's own texts
+        self.publisher = facts.publisher
+        # DCAT-AP wants the licence as a resource: a licence given only as text is left out.
+        licences = facts.dataset.get(DCT + "license", SCHEMA + "license")
+        self.licence = next((lic.value for lic in licences if isinstance(lic, NamedNode)), None)
+        self.rights = f"{self.catalog}#rights" if facts.dataset.literals(DCT + "rights") else None
+        self.contact = f"{self.catalog}#contact-point" if _contact_details(facts) else None
+
+    def build(self, dumps: Iterable[DumpFile]) -> list[Quad]:
+        services = [
+            _Service(
+                "sparql-endpoint",
+                self.urls.sparql,
+                self.urls.sparql,
+                _SPARQL_PROTOCOL,
+                "SPARQL 1.1 Protocol",
+            ),
+            _Service(
+                "canned-queries",
+                self.urls.queries,
+                self.urls.openapi,
+                _OPENAPI,
+                "OpenAPI Specification 3.1.0",
+            ),
+        ]
+        self.add_catalog(services)
+        self.add_dataset()
+        self.add_shared()
+        for dump in dumps:
+            self.add_distribution(dump)
+        for service in services:
+            self.add_service(service)
+        return self.g.quads()
+
+    def published(self, subject: str) -> None:
+        """Publisher, licence and rights, as every part of the record states them."""
+        g = self.g
+        if self.publisher:
+            g.add(subject, DCT + "publisher", self.publisher.iri)
+        if self.licence:
+            g.add(subject, DCT + "license", self.licence)
+
+    def add_catalog(self, services: list[_Service]) -> None:
+        g, catalog, facts = self.g, self.catalog, self.facts
+        names = by_language(self.publisher.literals(SCHEMA + "name")) if self.publisher else {}
+        g.add(catalog, RDF_TYPE, DCAT + "Catalog")
+        # Without a publisher's name (an unvalidated build), the dataset's texts stand in.
+        titles = texts("catalog-title", self.languages, publisher=names)
+        g.add_all(
+            catalog, DCT + "title", titles or facts.dataset.literals(DCT + "title", SCHEMA + "name")
+        )
+        descriptions = texts("catalog-description", self.languages, publisher=names)
+        fallback = facts.dataset.literals(DCT + "description", SCHEMA + "description")
+        g.add_all(catalog, DCT + "description", descriptions or fallback)
+        self.published(catalog)
+        g.add(catalog, FOAF + "homepage", self.urls.landing_page)
+        g.add_all(catalog, DCT + "modified", facts.dataset.literals(DCT + "modified")[:1])
+        g.add_all(catalog, DCT + "language", self.language_concepts(self.languages))
+        g.add_all(catalog, DCT + "spatial", [c.iri for c in facts.countries])
+        g.add_all(catalog, DCAT + "themeTaxonomy", [s.iri for s in facts.schemes])
+        g.add(catalog, DCAT + "dataset", self.dataset)
+        g.add_all(catalog, DCAT + "service", [f"{catalog}#{s.key}" for s in services])
+
+    def add_dataset(self) -> None:
+        g, ds, facts = self.g, self.dataset, self.facts
+        data = facts.dataset
+        g.add(ds, RDF_TYPE, DCAT + "Dataset")
+        g.add_all(ds, DCT + "title", data.literals(DCT + "title", SCHEMA + "name"))
+        g.add_all(
+            ds, DCT + "description", data.literals(DCT + "description", SCHEMA + "description")
+        )
+        # The IRI is the dataset's identifier: minted in the data, not made up here.
+        g.add(ds, DCT + "identifier", Literal(ds))
+        g.add_all(ds, DCAT + "keyword", data.literals(DCAT + "keyword", SCHEMA + "keywords"))
+        self.published(ds)
+        g.add_all(ds, DCT + "creator", data.iris(DCT + "creator", SCHEMA + "creator"))
+        g.add_all(ds, DCT + "modified", data.literals(DCT + "modified")[:1])
+        version = data.literals(DCAT + "version", OWL + "versionInfo", SCHEMA + "version")
+        g.add_all(ds, DCAT + "version", version[:1])
+        g.add_all(ds, DCT + "language", self.language_concepts(facts.languages))
+        g.add(ds, DCAT + "landingPage", self.urls.landing_page)
+        # dct:source would claim the sources are datasets (DCAT-AP's range); they are documents.
+        g.add_all(ds, PROV + "wasDerivedFrom", data.iris(DCT + "source"))
+        g.add_all(ds, DCT + "spatial", [c.iri for c in facts.countries])
+        if facts.period:
+            period = f"{self.catalog}#temporal-coverage"
+            g.add(ds, DCT + "temporal", period)
+            g.add(period, RDF_TYPE, DCT + "PeriodOfTime")
+            g.add(period, DCAT + "startDate", facts.period[0])
+            g.add(period, DCAT + "endDate", facts.period[1])
+        g.add_all(ds, DCAT + "theme", [theme.iri for theme in facts.themes])
+        if self.contact:
+            g.add(ds, DCAT + "contactPoint", self.contact)
+
+    def add_shared(self) -> None:
+        """The resources the record refers to, described as DCAT-AP expects them."""
+        g, facts = self.g, self.facts
+        g.add(self.urls.landing_page, RDF_TYPE, FOAF + "Document")
+        for country in facts.countries:
+            g.add(country.iri, RDF_TYPE, DCT + "Location")
+            g.add_all(country.iri, SKOS + "prefLabel", country.literals(SCHEMA + "name"))
+        for theme in facts.themes:
+            g.add(theme.iri, RDF_TYPE, SKOS + "Concept")
+            g.add_all(theme.iri, SKOS + "prefLabel", theme.literals(SKOS + "prefLabel"))
+            g.add_all(theme.iri, SKOS + "inScheme", theme.iris(SKOS + "inScheme"))
+            g.add_all(theme.iri, SKOS + "notation", theme.literals(SKOS + "notation"))
+        for scheme in facts.schemes:
+            g.add(scheme.iri, RDF_TYPE, SKOS + "ConceptScheme")
+            titles = scheme.literals(DCT + "title", SCHEMA + "name", SKOS + "prefLabel")
+            g.add_all(scheme.iri, DCT + "title", titles)
+        for agent in facts.agents.values():
+            types = agent.iris(RDF_TYPE)
+            g.add(agent.iri, RDF_TYPE, FOAF + "Agent")
+            if SCHEMA + "Organization" in types:
+                g.add(agent.iri, RDF_TYPE, FOAF + "Organization")
+            if SCHEMA + "Person" in types:
+                g.add(agent.iri, RDF_TYPE, FOAF + "Person")
+            g.add_all(agent.iri, FOAF + "name", agent.literals(FOAF + "name", SCHEMA + "name"))
+        if self.licence:
+            g.add(self.licence, RDF_TYPE, DCT + "LicenseDocument")
+        if self.rights:
+            g.add(self.rights, RDF_TYPE, DCT + "RightsStatement")
+            g.add_all(self.rights, RDFS + "label", facts.dataset.literals(DCT + "rights"))
+        if self.contact and self.publisher:
+            email, pages = _contact_details(facts)
+            g.add(self.contact, RDF_TYPE, VCARD + "Organization")
+            g.add(self.contact, RDF_TYPE, VCARD + "Kind")
+            g.add_all(self.contact, VCARD + "fn", self.publisher.literals(SCHEMA + "name"))
+            g.add_all(self.contact, VCARD + "hasEmail", email)
+            g.add_all(self.contact, VCARD + "hasURL", pages)
+
+    def add_distribution(self, dump: DumpFile) -> None:
+        g = self.g
+        distribution = f"{self.catalog}#distribution-{dump.name}"
+        g.add(self.dataset, DCAT + "distribution", distribution)
+        g.add(distribution, RDF_TYPE, DCAT + "Distribution")
+        g.add(distribution, DCT + "title", Literal(f"{dump.filename} ({dump.label})"))
+        if not dump.whole:
+            key = "dump-framed"
+        else:
+            key = "dump-quads" if dump.keeps_graphs else "dump-triples"
+        label = {language: dump.label for language in self.languages}
+        g.add_all(distribution, DCT + "description", texts(key, self.languages, format=label))
+        url = self.urls.dump(dump.filename)
+        g.add(distribution, DCAT + "accessURL", url)
+        g.add(distribution, DCAT + "downloadURL", url)
+        media_type = IANA_MEDIA_TYPES + dump.media_type
+        g.add(distribution, DCAT + "mediaType", media_type)
+        g.add(media_type, RDF_TYPE, DCT + "MediaType")
+        if dump.file_type:
+            file_type = f"{EU_AUTHORITY}file-type/{dump.file_type}"
+            g.add(distribution, DCT + "format", file_type)
+            g.add(file_type, RDF_TYPE, DCT + "MediaTypeOrExtent")
+            g.add(file_type, RDF_TYPE, SKOS + "Concept")
+            g.add(file_type, SKOS + "inScheme", EU_AUTHORITY + "file-type")
+            g.add(file_type, SKOS + "prefLabel", Literal(dump.label, language="en"))
+        g.add(distribution, DCAT + "byteSize", typed(dump.bytes, "nonNegativeInteger"))
+        checksum = f"{self.catalog}#checksum-{dump.name}"
+        g.add(distribution, SPDX + "checksum", checksum)
+        g.add(checksum, RDF_TYPE, SPDX + "Checksum")
+        g.add(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
+        g.add(SPDX + "checksumAlgorithm_sha256", RDF_TYPE, SPDX + "ChecksumAlgorithm")
+        g.add(checksum, SPDX + "checksumValue", typed(dump.sha256, "hexBinary"))
+        if self.licence:
+            g.add(distribution, DCT + "license", self.licence)
+        if self.rights:
+            g.add(distribution, DCT + "rights", self.rights)
+
+    def add_service(self, service: _Service) -> None:
+        g = self.g
+        iri = f"{self.catalog}#{service.key}"
+        g.add(iri, RDF_TYPE, DCAT + "DataService")
+        g.add_all(iri, DCT + "title", texts(f"{service.key}-title", self.languages))
+        g.add_all(iri, DCT + "description", texts(f"{service.key}-description", self.languages))
+        g.add(iri, DCAT + "endpointURL", service.endpoint)
+        g.add(iri, DCAT + "endpointDescription", service.description)
+        g.add(iri, DCAT + "servesDataset", self.dataset)
+        g.add(iri, DCT + "conformsTo", service.standard)
+        g.add(service.standard, RDF_TYPE, DCT + "Standard")
+        g.add(service.standard, DCT + "title", Literal(service.standard_title, language="en"))
+        self.published(iri)
+        if self.contact:
+            g.add(iri, DCAT + "contactPoint", self.contact)
+
+    def language_concepts(self, codes: Iterable[str]) -> list[str]:
+        """The EU language-table IRIs of ``codes``, described as DCAT-AP wants them."""
+        iris = []
+        for code in codes:
+            known = EU_LANGUAGES.get(code.split("-")[0].lower())
+            if known is None:
+                continue
+            iri = f"{EU_AUTHORITY}language/{known[0]}"
+            self.g.add(iri, RDF_TYPE, DCT + "LinguisticSystem")
+            self.g.add(iri, RDF_TYPE, SKOS + "Concept")
+            self.g.add(iri, SKOS + "inScheme", EU_AUTHORITY + "language")
+            self.g.add(iri, SKOS + "prefLabel", Literal(known[1], language="en"))
+            iris.append(iri)
+        return list(dict.fromkeys(iris))
+
+
+def _contact_details(facts: DatasetFacts) -> tuple[list[str], list[str]] | None:
+    """The publisher's e-mail addresses (as mailto: IRIs) and web pages, if the data gives
+    any: the only honest contact point. None otherwise."""
+    publisher = facts.publisher
+    if publisher is None:
+        return None
+    emails = [lit.value for lit in publisher.literals(SCHEMA + "email")]
+    emails += publisher.iris(SCHEMA + "email")
+    mailto = [e if e.startswith("mailto:") else f"mailto:{e}" for e in emails]
+    pages = list(publisher.iris(SCHEMA + "url"))
+    return (mailto, pages) if mailto or pages else None
+
+
+def catalog_graph(facts: DatasetFacts, dumps: Iterable[DumpFile], base: str) -> list[Quad]:
+    """A DCAT-AP 3.0.1 catalogue record: the catalogue, the dataset, a distribution per dump
+    (media type, EU file type, size, SHA-256, licence) and the SPARQL endpoint and the
+    canned-query API as data services."""
+    return _CatalogBuilder(facts, base).build(dumps)

@@ -1,0 +1,235 @@
+"""What the descriptions read from a build, once: the dataset's own description in the data
+and the resources it names (:func:`gather_facts`), the statistics of the built graph and the
+dumps written, with their sizes and checksums.
+
+Nothing the descriptions say is copied by hand: titles, licence, publisher, dates and keywords
+come from the dataset's description (the one resource typed ``void:Dataset``, ``dcat:Dataset``
+or ``schema:Dataset``), the rest from the built data and files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from ..errors import ProjectError
+from ..rdf.formats import RDF_FORMATS, rdf_format
+from ..rdf.namespaces import DCAT, DCT, RDF_TYPE, SCHEMA, SDGLOD, SDGO, SKOS, VOID
+from ..rdf.store import Store
+from ..rdf.writer import file_digest
+from .authorities import EU_FILE_TYPES
+from .graph import Term, sort_key
+from .texts import TEXT_LANGUAGES
+
+# --- Reading the dataset's own description --------------------------------------------------
+
+_DATASET_TYPES = (VOID + "Dataset", DCAT + "Dataset", SCHEMA + "Dataset")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource of the store with its statements (objects by predicate, in a stable order)."""
+
+    iri: str
+    values: Mapping[str, tuple[Term, ...]]
+
+    def get(self, *predicates: str) -> tuple[Term, ...]:
+        """The objects of the first of ``predicates`` that has any."""
+        for predicate in predicates:
+            if found := self.values.get(predicate):
+                return found
+        return ()
+
+    def literals(self, *predicates: str) -> tuple[Literal, ...]:
+        return tuple(o for o in self.get(*predicates) if isinstance(o, Literal))
+
+    def iris(self, *predicates: str) -> tuple[str, ...]:
+        return tuple(o.value for o in self.get(*predicates) if isinstance(o, NamedNode))
+
+
+def describe(store: Store, iri: str) -> Resource:
+    """The statements about ``iri`` in the union of all graphs."""
+    values: dict[str, list[Term]] = defaultdict(list)
+    # str() of a NamedNode is its N-Triples form, escaped by pyoxigraph: safe in a query.
+    rows = store.query(f"SELECT DISTINCT ?p ?o WHERE {{ {NamedNode(iri)} ?p ?o }}")
+    for row in rows:
+        values[row["p"].value].append(row["o"])
+    return Resource(iri, {p: tuple(sorted(v, key=sort_key)) for p, v in sorted(values.items())})
+
+
+def find_dataset(store: Store) -> str | None:
+    """The IRI of the dataset the data describes, or ``None`` if it describes none.
+
+    That is the resource typed ``void:Dataset``, ``dcat:Dataset`` or ``schema:Dataset`` (the
+    one with most of these types, if several are typed); two equally good candidates are an
+    error, since a project publishes one dataset.
+    """
+    rows = store.query(
+        "SELECT ?d (COUNT(DISTINCT ?t) AS ?n) WHERE { ?d a ?t "
+        f"VALUES ?t {{ {' '.join(f'<{t}>' for t in _DATASET_TYPES)} }} FILTER(isIRI(?d)) }}"
+        " GROUP BY ?d ORDER BY DESC(?n) ?d"
+    )
+    found = [(row["d"].value, int(row["n"].value)) for row in rows]
+    if not found:
+        return None
+    if len(found) > 1 and found[0][1] == found[1][1]:
+        raise ProjectError(
+            f"the data describes several datasets ({found[0][0]}, {found[1][0]}), "
+            "and the descriptions need one",
+            hint="type the dataset this project publishes as void:Dataset and dcat:Dataset "
+            "(data/dataset.ttl), and only that one",
+        )
+    return found[0][0]
+
+
+# --- Statistics -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """VoID statistics of a set of distinct triples (the union of all graphs)."""
+
+    triples: int
+    entities: int  # distinct IRI subjects
+    distinct_subjects: int
+    distinct_objects: int
+    class_entities: Mapping[str, int]  # class IRI → distinct instances
+    property_triples: Mapping[str, int]  # property IRI → triples
+
+    @classmethod
+    def of(cls, triples: Iterable[Triple]) -> Statistics:
+        """Count in one pass over ``triples``, which must be distinct (a dump's union)."""
+        subjects: set = set()
+        objects: set = set()
+        predicates: Counter[str] = Counter()
+        instances: dict[str, set] = defaultdict(set)
+        count = 0
+        for triple in triples:
+            count += 1
+            subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+            subjects.add(subject)
+            objects.add(obj)
+            predicates[predicate] += 1
+            if predicate == RDF_TYPE and not isinstance(obj, Literal):
+                instances[obj.value].add(subject)
+        return cls(
+            triples=count,
+            entities=sum(isinstance(s, NamedNode) for s in subjects),
+            distinct_subjects=len(subjects),
+            distinct_objects=len(objects),
+            class_entities={c: len(members) for c, members in sorted(instances.items())},
+            property_triples=dict(sorted(predicates.items())),
+        )
+
+
+# --- Files of the build ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """A file of ``dist/`` that the descriptions list: what it is, its size and checksum."""
+
+    name: str  # the manifest's name: "ttl", "events-framed"…
+    filename: str
+    media_type: str
+    label: str
+    file_type: str | None  # the EU file-type code
+    bytes: int
+    sha256: str
+    whole: bool  # the whole dataset (a void:dataDump), not a view of part of it
+    keeps_graphs: bool = False
+
+    @classmethod
+    def of(cls, name: str, path: Path) -> DumpFile:
+        if name in RDF_FORMATS:
+            fmt = rdf_format(name)
+            media, label, whole, graphs = fmt.media_type, fmt.label, True, fmt.keeps_graphs
+            file_type = EU_FILE_TYPES.get(name)
+        else:  # the framed JSON-LD dump
+            media, label, whole, graphs = "application/ld+json", "JSON-LD", False, False
+            file_type = EU_FILE_TYPES["jsonld"]
+        size = path.stat().st_size
+        return cls(name, path.name, media, label, file_type, size, file_digest(path), whole, graphs)
+
+
+def dump_files(dumps: Mapping[str, Path], framed: str | None = None) -> list[DumpFile]:
+    """The dumps of a build that describe the data (not the context, report or shapes),
+    in the order of the format table, then the framed dump named ``framed``."""
+    names = [name for name in RDF_FORMATS if name in dumps]
+    if framed is not None and framed in dumps:
+        names.append(framed)
+    return [DumpFile.of(name, dumps[name]) for name in names]
+
+
+# --- What the data says, read once ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatasetFacts:
+    """What the descriptions take from the store about a dataset, gathered by a few queries."""
+
+    dataset: Resource
+    agents: Mapping[str, Resource]  # publisher and creators
+    countries: tuple[Resource, ...]
+    period: tuple[Literal, Literal] | None
+    themes: tuple[Resource, ...]
+    schemes: tuple[Resource, ...]
+    sources: tuple[Resource, ...]
+    about: tuple[Resource, ...]
+
+    @property
+    def publisher(self) -> Resource | None:
+        iris = self.dataset.iris(DCT + "publisher", SCHEMA + "publisher")
+        return self.agents.get(iris[0]) if iris else None
+
+    @property
+    def languages(self) -> list[str]:
+        """The dataset's languages as the data names them (``lv``…), sorted."""
+        literals = self.dataset.literals(SCHEMA + "inLanguage", DCT + "language")
+        return sorted({lit.value for lit in literals})
+
+    @property
+    def text_languages(self) -> list[str]:
+        """The languages the dataset's own title is written in: those of the metadata (all
+        the languages sdglod writes texts in, if the title does not say)."""
+        titles = self.dataset.literals(DCT + "title", SCHEMA + "name")
+        return sorted({lit.language for lit in titles if lit.language}) or list(TEXT_LANGUAGES)
+
+
+def gather_facts(store: Store, dataset: str) -> DatasetFacts:
+    """Read the description of ``dataset`` and what the descriptions derive from the data."""
+    description = describe(store, dataset)
+    agent_iris = {
+        *description.iris(DCT + "publisher", SCHEMA + "publisher"),
+        *description.iris(DCT + "creator", SCHEMA + "creator"),
+    }
+    agents = {iri: describe(store, iri) for iri in sorted(agent_iris)}
+    countries = tuple(
+        describe(store, row["c"].value)
+        for row in store.query(
+            f"SELECT DISTINCT ?c WHERE {{ ?c a <{SCHEMA}Country> FILTER(isIRI(?c)) }} ORDER BY ?c"
+        )
+    )
+    about = tuple(describe(store, iri) for iri in description.iris(SCHEMA + "about"))
+    # The time the dataset covers: the dates of what it is about.
+    starts = [lit for r in about for lit in r.literals(SCHEMA + "startDate")]
+    ends = [lit for r in about for lit in r.literals(SCHEMA + "endDate")] or starts
+    period = None
+    if starts:
+        period = (min(starts, key=lambda x: x.value), max(ends, key=lambda x: x.value))
+    # The SDG goals that the outcomes serve are the dataset's themes.
+    goal_rows = store.query(
+        f"SELECT DISTINCT ?goal WHERE {{ ?outcome <{SDGLOD}servesTarget> ?target . "
+        f"?target <{SDGO}isTargetOf> ?goal . ?goal a <{SKOS}Concept> }} ORDER BY ?goal"
+    )
+    themes = tuple(describe(store, row["goal"].value) for row in goal_rows)
+    schemes = tuple(
+        describe(store, iri)
+        for iri in sorted({s for theme in themes for s in theme.iris(SKOS + "inScheme")})
+    )
+    sources = tuple(describe(store, iri) for iri in description.iris(DCT + "source"))
+    return DatasetFacts(description, agents, countries, period, themes, schemes, sources, about)

@@ -1,0 +1,275 @@
+"""The HTTP requests of a publish: counting, fetching and replacing one graph on the store
+(Graph Store Protocol or SPARQL Update), with request bodies streamed in chunks.
+
+Credentials never reach a message: URLs are shown without their user information
+(:func:`~sdglod.query.remote.redact`) and the secrets are scrubbed from whatever a server
+answers.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+import httpx
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
+
+from ..query.remote import redact
+from ..version import __version__
+from .report import GraphFailed
+from .target import STORE_HINT, Target
+
+CONNECT_TIMEOUT = 10.0
+_SPOOL_BYTES = 8 * 1024 * 1024  # blank-node triples held in memory before spilling to disk
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+
+
+class StoreClient:
+    """The requests of a publish, with one set of credentials, timeouts and error messages.
+
+    A streamed body goes out in pieces of about ``body_bytes``; SPARQL Update sends at most
+    ``update_triples`` triples per ``INSERT DATA``. Failures raise :class:`GraphFailed`."""
+
+    def __init__(self, target: Target, *, body_bytes: int, update_triples: int):
+        self.target = target
+        self._body_bytes = body_bytes
+        self._update_triples = update_triples
+        credentials = target.credentials
+        self._secrets = credentials.secrets() if credentials else ()
+        self._http = httpx.Client(
+            auth=credentials.httpx_auth() if credentials else None,
+            timeout=httpx.Timeout(target.timeout, connect=CONNECT_TIMEOUT),
+            headers={"User-Agent": f"sdglod/{__version__}"},
+        )
+
+    def __enter__(self) -> StoreClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._http.close()
+
+    def count(self, graph: str) -> int:
+        """The triples in ``graph`` on the store, by a query on its SPARQL endpoint."""
+        url = self.target.endpoint
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"
+        with self._guard(url):
+            response = self._http.post(
+                url,
+                content=query.encode("utf-8"),
+                headers={
+                    "Content-Type": "application/sparql-query",
+                    "Accept": "application/sparql-results+json",
+                },
+            )
+        self._check(response, url, "its query URL")
+        try:
+            binding = response.json()["results"]["bindings"][0]
+            return int(binding["n"]["value"])
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise GraphFailed(
+                f"{redact(url)} did not answer a COUNT query with SPARQL JSON results: "
+                f"{self._scrub(response.text)}",
+                hint="is --endpoint the store's query URL?",
+            ) from None
+
+    def fetch(self, graph: str, expected: int) -> Iterator[Triple]:
+        """The triples of ``graph`` on the store, streamed (none if it does not exist); it
+        counts ``expected`` triples."""
+        what = "its Graph Store URL" if self.target.graph_store else "its query URL"
+        if self.target.graph_store:
+            url = self.target.graph_store
+            request = self._http.build_request(
+                "GET", url, params={"graph": graph}, headers={"Accept": _ACCEPT_GRAPH}
+            )
+        else:
+            url = self.target.endpoint
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"
+            request = self._http.build_request(
+                "POST",
+                url,
+                content=query.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-query", "Accept": _ACCEPT_GRAPH},
+            )
+        with self._guard(url):
+            response = self._http.send(request, stream=True)
+            try:
+                if response.status_code == 404 and self.target.graph_store and not expected:
+                    return  # the Graph Store Protocol's answer for a graph that does not exist
+                self._check(response, url, what)
+                media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+                rdf_format = RdfFormat.from_media_type(media_type) if media_type else None
+                if rdf_format is None:
+                    raise GraphFailed(
+                        f"{redact(url)} sent graph <{graph}> as {media_type!r}, not RDF"
+                    )
+                body = io.BufferedReader(_ChunkReader(response.iter_bytes()))
+                for quad in parse(body, rdf_format, base_iri=graph):
+                    yield quad.triple
+            except SyntaxError as err:
+                raise GraphFailed(
+                    f"{redact(url)} sent graph <{graph}> in RDF that does not parse: "
+                    f"{self._scrub(str(err))}"
+                ) from None
+            finally:
+                response.close()
+
+    def replace(
+        self, graph: str, triples: Iterator[Triple], advance: Callable[[int], None]
+    ) -> None:
+        """Make ``graph`` on the store hold exactly ``triples``."""
+        if self.target.graph_store:
+            self._put(graph, triples, advance)
+        else:
+            self._update_replace(graph, triples, advance)
+
+    def _put(self, graph: str, triples: Iterator[Triple], advance: Callable[[int], None]) -> None:
+        # A generator body goes out with chunked transfer encoding: the graph is never one
+        # string in memory, whatever its size.
+        url = self.target.graph_store or ""
+
+        def body() -> Iterator[bytes]:
+            for chunk, count in _chunks(triples, self._body_bytes):
+                yield chunk
+                advance(count)
+
+        with self._guard(url):
+            response = self._http.put(
+                url,
+                params={"graph": graph},
+                content=body(),
+                headers={"Content-Type": "application/n-triples"},
+            )
+        self._check(response, url, "its Graph Store URL")
+
+    def _update_replace(
+        self, graph: str, triples: Iterator[Triple], advance: Callable[[int], None]
+    ) -> None:
+        # Each request's blank node labels are fresh on the store, so triples with blank nodes
+        # go together in one last request (spooled to disk if there are many); the others go in
+        # chunks. The first request drops the graph: a re-run starts the graph afresh.
+        name = NamedNode(graph)
+        drop = f"DROP SILENT GRAPH {name} ;\n"
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as blank:
+            blanks = 0
+
+            def ground() -> Iterator[Triple]:
+                nonlocal blanks
+                for triple in triples:
+                    if isinstance(triple.subject, BlankNode) or isinstance(
+                        triple.object, BlankNode
+                    ):
+                        blank.write(f"{triple} .\n".encode())
+                        blanks += 1
+                    else:
+                        yield triple
+
+            for chunk, count in _chunks(ground(), self._body_bytes * 16, self._update_triples):
+                self._update(_insert(name, [chunk], drop))
+                drop = ""
+                advance(count)
+            if blanks:
+                blank.seek(0)
+                pieces = iter(lambda: blank.read(self._body_bytes), b"")
+                self._update(_insert(name, pieces, drop))
+                drop = ""
+                advance(blanks)
+        if drop:  # the graph is empty in the build
+            self._update(iter([drop.encode()]))
+
+    def _update(self, body: Iterator[bytes]) -> None:
+        url = self.target.update or ""
+        with self._guard(url):
+            response = self._http.post(
+                url, content=body, headers={"Content-Type": "application/sparql-update"}
+            )
+        self._check(response, url, "its update URL")
+
+    @contextmanager
+    def _guard(self, url: str) -> Iterator[None]:
+        """Requests that fail on the way (refused, reset, timed out) as :class:`GraphFailed`."""
+        try:
+            yield
+        except httpx.TimeoutException:
+            raise GraphFailed(
+                f"{redact(url)} did not answer within {self.target.timeout:g} s",
+                hint="is the store overloaded? give it more time with --timeout",
+            ) from None
+        except httpx.HTTPError as err:
+            reason = self._scrub(str(err)) or type(err).__name__
+            failed = (
+                "cannot reach" if isinstance(err, httpx.ConnectError) else "lost the connection to"
+            )
+            raise GraphFailed(
+                f"{failed} {redact(url)}: {reason}",
+                hint="is the store running and reachable?",
+            ) from None
+
+    def _check(self, response: httpx.Response, url: str, what: str) -> None:
+        if response.is_success:
+            return
+        response.read()
+        status = response.status_code
+        hint = None
+        if status in (401, 403):
+            hint = "check the credentials (--auth-env, --token-env, $SDGLOD_PUBLISH_AUTH)"
+        elif status in (400, 404, 405, 415):
+            hint = f"is this {what}? " + (STORE_HINT if "Graph Store" in what else "")
+        raise GraphFailed(
+            f"{redact(url)} answered HTTP {status}: {self._scrub(response.text)}",
+            hint=hint.strip() if hint else None,
+        )
+
+    def _scrub(self, text: str) -> str:
+        """``text`` in one line of at most 300 characters, without any secret in it."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return " ".join(text.split())[:300]
+
+
+def _chunks(
+    triples: Iterable[Triple], max_bytes: int, max_triples: int | None = None
+) -> Iterator[tuple[bytes, int]]:
+    """``triples`` as N-Triples, in pieces of about ``max_bytes`` (or ``max_triples``) each."""
+    lines: list[str] = []
+    size = 0
+    for triple in triples:
+        line = f"{triple} .\n"
+        lines.append(line)
+        size += len(line)
+        if size >= max_bytes or (max_triples is not None and len(lines) >= max_triples):
+            yield "".join(lines).encode("utf-8"), len(lines)
+            lines, size = [], 0
+    if lines:
+        yield "".join(lines).encode("utf-8"), len(lines)
+
+
+def _insert(graph: NamedNode, body: Iterable[bytes], prefix: str = "") -> Iterator[bytes]:
+    """A streamed ``INSERT DATA`` of N-Triples ``body`` into ``graph`` (N-Triples lines are
+    valid SPARQL triples: the same IRI, literal and escape syntax)."""
+    yield f"{prefix}INSERT DATA {{ GRAPH {graph} {{\n".encode()
+    yield from body
+    yield b"} }\n"
+
+
+class _ChunkReader(io.RawIOBase):
+    """A file-like view of an iterator of byte strings, for pyoxigraph's streaming parser."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+        self._rest = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._rest:
+            try:
+                self._rest = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._rest))
+        buffer[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size

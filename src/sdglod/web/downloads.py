@@ -1,0 +1,166 @@
+"""The files of a build for download and for crawlers: the dumps (with ETag and
+Last-Modified), the VoID and DCAT-AP descriptions, the sitemap and robots.txt."""
+
+from __future__ import annotations
+
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from pyoxigraph import Literal
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+
+from ..describe.public_urls import CATALOG_JSONLD_FILE, CATALOG_TURTLE_FILE, VOID_FILE
+from ..rdf.formats import RDF_FORMATS, negotiate
+from ..rdf.namespaces import DCT, SCHEMA
+from .describing import language_of, runtime_of
+from .endpoint import HTML
+from .errors import HttpError
+from .pages import render
+from .runtime import Runtime, content_type
+
+# The media type of a file of dist/: the RDF formats from their one table, plus the plain JSON
+# (validation report) and XML files a build writes.
+DUMP_MEDIA = {
+    **{f.suffix: f.media_type for f in RDF_FORMATS.values()},
+    ".json": "application/json",
+    ".xml": "application/xml",
+}
+
+
+def dump_files(runtime: Runtime) -> list[dict]:
+    """The build's dumps, by name: file, size, SHA-256 and media type."""
+    files = []
+    for name, entry in sorted(runtime.dumps.items()):
+        suffix = Path(entry.file).suffix
+        files.append(
+            {
+                "name": name,
+                "file": entry.file,
+                "bytes": entry.bytes,
+                "sha256": entry.sha256,
+                "media_type": DUMP_MEDIA.get(suffix, "application/octet-stream"),
+            }
+        )
+    return files
+
+
+async def dump_list(request: Request) -> Response:
+    runtime = runtime_of(request)
+    files = dump_files(runtime)
+    if negotiate(request.headers.get("accept"), ["application/json", HTML]) == HTML:
+        return render(
+            "dumps.html", lang=language_of(request), request=request, runtime=runtime, dumps=files
+        )
+    return JSONResponse({"dumps": [{**f, "url": f"/dumps/{f['file']}"} for f in files]})
+
+
+async def dump_file(request: Request) -> Response:
+    """A file of the build's ``dist/``: ETag (its SHA-256), Last-Modified, 304s, media type."""
+    runtime = runtime_of(request)
+    name = request.path_params["name"]
+    entry = next((e for e in runtime.dumps.values() if e.file == name), None)
+    path = runtime.dist_file(name)
+    if entry is None or path is None:
+        raise HttpError("not-found", f"there is no dump {name!r}", hint="the dumps are at /dumps/")
+    etag = f'"{entry.sha256}"'
+    modified = formatdate(path.stat().st_mtime, usegmt=True)
+    headers = {
+        "ETag": etag,
+        "Last-Modified": modified,
+        "Cache-Control": f"public, max-age={runtime.config.max_age}",
+    }
+    asked_etag = request.headers.get("if-none-match")
+    asked_date = request.headers.get("if-modified-since")
+    if (asked_etag is not None and etag in asked_etag) or (
+        asked_etag is None and asked_date is not None and _not_newer(path, asked_date)
+    ):
+        return Response(status_code=304, headers=headers)
+    media = DUMP_MEDIA.get(path.suffix, "application/octet-stream")
+    return FileResponse(path, media_type=content_type(media), headers=headers)
+
+
+def _not_newer(path: Path, asked: str) -> bool:
+    try:
+        since = parsedate_to_datetime(asked).timestamp()
+    except (TypeError, ValueError):
+        return False
+    return int(path.stat().st_mtime) <= since
+
+
+async def void(request: Request) -> Response:
+    """The VoID description of the dataset (``/.well-known/void``, RFC 5785 / VoID §7)."""
+    return _description(request, {"text/turtle": VOID_FILE})
+
+
+async def catalog(request: Request) -> Response:
+    """The DCAT-AP catalogue record (``/catalog``): Turtle or JSON-LD by ``Accept``."""
+    return _description(
+        request,
+        {"text/turtle": CATALOG_TURTLE_FILE, "application/ld+json": CATALOG_JSONLD_FILE},
+    )
+
+
+def _description(request: Request, files: dict[str, str]) -> Response:
+    runtime = runtime_of(request)
+    available = {m: f for m, f in files.items() if runtime.dist_file(f) is not None}
+    if not available:
+        raise HttpError("not-found", "this build has no such description")
+    # Browsers get Turtle as text, which they show, rather than a download.
+    accept = request.headers.get("accept")
+    chosen = negotiate(accept, [*available, HTML, "text/plain"])
+    if chosen is None:
+        raise HttpError("not-acceptable", f"offered: {', '.join(available)}")
+    media = chosen if chosen in available else "text/turtle"
+    shown = "text/plain" if chosen in (HTML, "text/plain") and media == "text/turtle" else media
+    found = runtime.dist_file(available.get(media, next(iter(available.values()))))
+    assert found is not None
+    body = found.read_bytes()
+    return Response(body, media_type=content_type(shown), headers={"Vary": "Accept"})
+
+
+async def described_resources(runtime: Runtime) -> list[str]:
+    """The IRIs under the base that the dataset describes (not their ``#parts``), in order:
+    the resources that have pages."""
+    found = await runtime.select(
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
+        f'{Literal(runtime.base)}) && !CONTAINS(STR(?s), "#")) }} ORDER BY ?s'
+    )
+    return [row[0].value for row in found.rows]
+
+
+async def sitemap(request: Request) -> Response:
+    """Every resource page, the landing page and the query list, with the data's date."""
+    runtime = runtime_of(request)
+    root = str(request.base_url)
+    resources = await described_resources(runtime)
+    modified = await runtime.select(
+        f"SELECT (MAX(STR(?d)) AS ?m) WHERE {{ ?x a <{SCHEMA}Dataset> ; <{DCT}modified> ?d }}"
+    )
+    lastmod = modified.rows[0][0].value if modified.rows and modified.rows[0][0] else None
+    urls = [root, root + "queries"]
+    urls += [root + quote(runtime.local_path(iri)[1:]) + ".html" for iri in resources]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    for url in urls:
+        stamp = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        lines.append(f"  <url><loc>{_xml(url)}</loc>{stamp}</url>")
+    lines.append("</urlset>")
+    return Response("\n".join(lines) + "\n", media_type="application/xml; charset=utf-8")
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+async def robots(request: Request) -> Response:
+    root = str(request.base_url)
+    text = (
+        "User-agent: *\n"
+        "Disallow: /sparql\n"  # queries cost CPU; crawlers get everything from the pages
+        "Disallow: /queries/\n"
+        "Allow: /\n"
+        f"Sitemap: {root}sitemap.xml\n"
+    )
+    return Response(text, media_type="text/plain; charset=utf-8")

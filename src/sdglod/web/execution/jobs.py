@@ -1,0 +1,170 @@
+"""What the server's query runners take and give, and the one way a job becomes an answer.
+
+A :class:`QueryJob` is plain data (it crosses into a worker process as JSON); a
+:class:`QueryAnswer` is the serialised result or the error the client caused. Both runners —
+the pool of worker processes over the embedded store and the pool of requests to a remote
+store — answer a job with :func:`answer_job`, which runs it through
+:func:`~sdglod.query.execute.run_query` like every other query of sdglod. They share the
+small :class:`QueryRunner` interface that the server's runtime uses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Protocol
+
+from ...errors import QueryError
+from ...query.execute import Backend, QueryOutcome, QueryRequest, run_query
+from ...query.results import AskResult, serialize_result
+from ...rdf.formats import result_format
+from ...rdf.names import Vocabulary
+from ...rdf.terms import term_from_ntriples
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to run: text, bound parameters (N-Triples), dataset, format and row limit."""
+
+    query: str
+    format: str
+    limit: int
+    bindings: dict[str, str] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    base: str | None = None  # what relative IRIs in the query resolve against
+
+    def key(self) -> str:
+        """A stable text that identifies the job's result (for caches and ETags)."""
+        return json.dumps(self.payload(), sort_keys=True, ensure_ascii=False)
+
+    def payload(self) -> dict:
+        """The job as JSON-ready data (what a worker process is sent)."""
+        return {
+            "query": self.query,
+            "format": self.format,
+            "limit": self.limit,
+            "bindings": dict(sorted(self.bindings.items())),
+            "default_graphs": None if self.default_graphs is None else list(self.default_graphs),
+            "named_graphs": None if self.named_graphs is None else list(self.named_graphs),
+            "base": self.base,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> QueryJob:
+        """The job :meth:`payload` describes."""
+        graphs = {
+            name: None if payload.get(name) is None else tuple(payload[name])
+            for name in ("default_graphs", "named_graphs")
+        }
+        return cls(
+            payload["query"],
+            payload["format"],
+            payload["limit"],
+            dict(payload.get("bindings") or {}),
+            base=payload.get("base"),
+            **graphs,
+        )
+
+    def request(self) -> QueryRequest:
+        """The job as a query request, its parameters as typed terms again."""
+        return QueryRequest(
+            self.query,
+            {name: term_from_ntriples(text) for name, text in self.bindings.items()},
+            default_graphs=self.default_graphs,
+            named_graphs=self.named_graphs,
+            base=self.base,
+            limit=self.limit,
+        )
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """What a job gave: a serialised result, or an error the client caused."""
+
+    ok: bool
+    body: bytes = b""
+    kind: str = ""
+    size: int = 0
+    truncated: bool = False
+    code: str = ""
+    message: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    @classmethod
+    def of(cls, outcome: QueryOutcome, body: bytes) -> QueryAnswer:
+        result = outcome.result
+        size = 1 if isinstance(result, AskResult) else len(result)
+        return cls(True, body, result.kind, size, outcome.truncated)
+
+    @classmethod
+    def refusal(cls, error: QueryError) -> QueryAnswer:
+        """The answer for a query the engine refused: its code, the engine's words, where."""
+        location = error.location
+        return cls(
+            False,
+            code=getattr(error, "code", "query-failed"),
+            message=getattr(error, "detail", error.message),
+            line=location.line if location else None,
+            column=location.column if location else None,
+        )
+
+    def meta(self) -> dict:
+        """Everything but the body, as JSON-ready data (a worker sends the body apart)."""
+        return {name: value for name, value in asdict(self).items() if name != "body"}
+
+    @classmethod
+    def from_meta(cls, meta: dict, body: bytes) -> QueryAnswer:
+        return cls(**{**meta, "body": body})
+
+
+def answer_job(backend: Backend, job: QueryJob, vocabulary: Vocabulary) -> QueryAnswer:
+    """Run ``job`` on ``backend`` and serialise its result in the job's format.
+
+    A query the engine cannot parse or run gives a refusal; a store that cannot be reached
+    raises :class:`~sdglod.errors.RemoteError` (a failure of the server, not of the query).
+    """
+    try:
+        outcome = run_query(backend, job.request())
+    except QueryError as err:
+        return QueryAnswer.refusal(err)
+    body = serialize_result(outcome.result, result_format(job.format), vocabulary)
+    return QueryAnswer.of(outcome, body)
+
+
+class QueryTimeout(Exception):
+    """The query ran past its time limit (its worker was stopped)."""
+
+
+class PoolBusy(Exception):
+    """No worker became free within the query's time limit."""
+
+
+class WorkerFailed(Exception):
+    """A worker died while running a query."""
+
+
+class StoreUnavailable(Exception):
+    """The remote store (``--backend``) did not answer."""
+
+
+class QueryRunner(Protocol):
+    """Runs query jobs within time limits: what the server's runtime needs of a pool."""
+
+    size: int  # jobs that can run at once
+
+    async def start(self) -> None:
+        """Get ready to run jobs (start workers, check that the store answers)."""
+
+    async def run(self, job: QueryJob, timeout: float) -> QueryAnswer:
+        """The answer to ``job`` within ``timeout`` seconds, or :class:`QueryTimeout`,
+        :class:`PoolBusy`, :class:`WorkerFailed` or :class:`StoreUnavailable`."""
+        ...
+
+    async def close(self) -> None:
+        """Stop whatever :meth:`start` started."""
+
+    def pids(self) -> list[int]:
+        """The processes that run queries for this pool (none for a remote store)."""
+        ...
