@@ -2,12 +2,12 @@
 
 Every backend (the embedded store, a remote endpoint) returns a :data:`Result`: a
 :class:`SelectResult`, an :class:`AskResult` or a :class:`GraphResult`, holding pyoxigraph terms.
-:func:`serialize_result` writes one in a format of :data:`~sdglod.formats.RESULT_FORMATS`:
+:func:`serialize_result` writes one in a format of :data:`~sdglod.rdf.formats.RESULT_FORMATS`:
 
 - the W3C SPARQL results formats (JSON, XML, CSV, TSV) are written by pyoxigraph's own
   serialisers, so escaping and layout are the reference implementation's;
 - ``jsonl`` writes one SPARQL-JSON binding object per line;
-- graphs go through the dump writer (:class:`~sdglod.dumps.Dumper`): sorted statements, the
+- graphs go through the dump writer (:class:`~sdglod.rdf.writer.Dumper`): sorted statements, the
   project's prefixes, compact JSON-LD against the project's context;
 - ``table`` is for people: aligned columns, labels instead of IRIs where one exists.
 

@@ -30,7 +30,7 @@ class ParsedSource:
     the store can load exactly those bytes with pyoxigraph's own loader when the file has no
     blank nodes (whose labels only the quads here make stable). ``typed_literals`` lets a
     caller check whether a store would keep every literal as written (see
-    :func:`sdglod.store.canonical_literals`).
+    :func:`sdglod.rdf.store.canonical_literals`).
     """
 
     source: SourceFile
@@ -119,7 +119,7 @@ def load_sources(project: Project, each: Callable[[ParsedSource], None] | None =
     """Parse every source file of ``project``; stop at the first syntax error.
 
     ``each`` is called with every file as soon as it is parsed (a store writer loads it while
-    the next one is parsed: see :class:`sdglod.store.StoreWriter`).
+    the next one is parsed: see :class:`sdglod.rdf.store.StoreWriter`).
     """
     files = []
     for source in project.source_files():

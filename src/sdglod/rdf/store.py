@@ -1,7 +1,8 @@
 """The embedded Oxigraph store: write a new one, open one read-only, query it.
 
-This is the only module that creates or opens a pyoxigraph ``Store``. Queries see the union of
-all named graphs as their default graph.
+This is the only module that creates or opens a pyoxigraph ``Store``. Queries of a build's
+:class:`Store` see the union of all named graphs as their default graph; a
+:class:`ScratchStore` (working sets of validation) is an ordinary writable store in memory.
 """
 
 from __future__ import annotations
@@ -10,8 +11,15 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import pyoxigraph
-from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+)
 from pyoxigraph import Store as _OxStore
 
 from ..errors import NoBuildError
@@ -184,7 +192,7 @@ class ScratchStore:
     def __init__(self) -> None:
         self._store = _OxStore()
 
-    def load(self, data: bytes, fmt: pyoxigraph.RdfFormat, base_iri: str | None = None) -> None:
+    def load(self, data: bytes, fmt: RdfFormat, base_iri: str | None = None) -> None:
         """Parse ``data`` into the default graph."""
         self._store.load(data, fmt, base_iri=base_iri)
 

@@ -163,18 +163,22 @@ def nt(term: object) -> str:
     return term.n3()  # type: ignore[union-attr]
 
 
+# The SHACL paths of one inner path, and how SPARQL writes each (``{}`` is the inner path).
+UNARY_PATHS = (
+    (SH.inversePath, "^{}"),
+    (SH.zeroOrMorePath, "{}*"),
+    (SH.oneOrMorePath, "{}+"),
+    (SH.zeroOrOnePath, "{}?"),
+)
+
+
 def path_text(graph: Graph, path: object) -> str:
     """A SHACL property path as an IRI (predicate path) or in SPARQL property-path syntax."""
     if isinstance(path, URIRef):
         return str(path)
     if (graph.value(path, RDF.first)) is not None:
         return "/".join(_path_part(graph, p) for p in Collection(graph, path))
-    for predicate, template in (
-        (SH.inversePath, "^{}"),
-        (SH.zeroOrMorePath, "{}*"),
-        (SH.oneOrMorePath, "{}+"),
-        (SH.zeroOrOnePath, "{}?"),
-    ):
+    for predicate, template in UNARY_PATHS:
         inner = graph.value(path, predicate)
         if inner is not None:
             return template.format(_path_part(graph, inner))

@@ -16,6 +16,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from ...rdf import namespaces
+from ..report import UNARY_PATHS
 
 # Parameters of the components evaluated here. Any other sh: parameter that pyshacl would
 # evaluate makes the shapes unsupported.
@@ -259,12 +260,7 @@ class ShapesModel:
             if len(items) < 2:
                 raise Unsupported("an alternative path of fewer than two paths")
             return "(" + "|".join(self.path_sparql(item) for item in items) + ")"
-        for predicate, template in (
-            (SH.inversePath, "^{}"),
-            (SH.zeroOrMorePath, "{}*"),
-            (SH.oneOrMorePath, "{}+"),
-            (SH.zeroOrOnePath, "{}?"),
-        ):
+        for predicate, template in UNARY_PATHS:
             inner = g.value(path, predicate)
             if inner is not None:
                 return "(" + template.format(self.path_sparql(inner)) + ")"

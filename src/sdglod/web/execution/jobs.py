@@ -11,7 +11,7 @@ small :class:`QueryRunner` interface that the server's runtime uses.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Protocol
 
 from ...errors import QueryError
@@ -112,11 +112,14 @@ class QueryAnswer:
 
     def meta(self) -> dict:
         """Everything but the body, as JSON-ready data (a worker sends the body apart)."""
-        return {name: value for name, value in asdict(self).items() if name != "body"}
+        return {name: getattr(self, name) for name in _META}
 
     @classmethod
     def from_meta(cls, meta: dict, body: bytes) -> QueryAnswer:
         return cls(**{**meta, "body": body})
+
+
+_META = tuple(f.name for f in fields(QueryAnswer) if f.name != "body")
 
 
 def answer_job(backend: Backend, job: QueryJob, vocabulary: Vocabulary) -> QueryAnswer:
