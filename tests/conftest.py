@@ -1,4 +1,5 @@
-"""Shared fixtures: a copy of the real project, built once per session, and the reference data."""
+"""Shared fixtures: a copy of the real project and the fictional multi-event project, each built
+once per session, and the reference data."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sdglod.rdf.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("sdglod.toml", "ontology", "data", "shapes", "queries")
+FIXTURES = REPO / "tests" / "fixtures"
 
 
 def copy_project(destination: Path) -> Path:
@@ -27,6 +29,16 @@ def copy_project(destination: Path) -> Path:
             shutil.copytree(source, destination / part)
         elif source.is_file():
             shutil.copy2(source, destination / part)
+    return destination
+
+
+def assemble_project(name: str, destination: Path) -> Path:
+    """The fixture project ``tests/fixtures/<name>`` (its ``sdglod.toml`` and ``data/``) with the
+    repository's ``ontology/``, ``shapes/`` and ``queries/`` copied in, so that the fixture is
+    always checked against the real shapes and queries as they evolve."""
+    shutil.copytree(FIXTURES / name, destination)
+    for part in ("ontology", "shapes", "queries"):
+        shutil.copytree(REPO / part, destination / part)
     return destination
 
 
@@ -46,6 +58,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Build]:
 @pytest.fixture(scope="session")
 def store(built: tuple[Project, Build]) -> Store:
     return built[1].open_store()
+
+
+@pytest.fixture(scope="session")
+def multi_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Build]:
+    """The fictional multi-event fixture project (three events), built once per session."""
+    root = assemble_project("multi-event", tmp_path_factory.mktemp("multi") / "project")
+    project = load_project(root)
+    return project, build(project)
+
+
+@pytest.fixture(scope="session")
+def multi_store(multi_built: tuple[Project, Build]) -> Store:
+    return multi_built[1].open_store()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,11 @@ Runs on the tests' own small project (tests/fixtures/mini-project), not on the r
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import http.server
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -30,7 +34,8 @@ from sdglod.query.remote import RemoteBackend
 from sdglod.query.results import AskResult, SelectResult
 from sdglod.rdf.names import Vocabulary
 from sdglod.rdf.store import Store
-from sdglod.web.execution.jobs import QueryJob, answer_job
+from sdglod.web.execution.jobs import QueryJob, StoreUnavailable, answer_job
+from sdglod.web.execution.remote_pool import RemotePool
 
 MINI = Path(__file__).parent / "fixtures" / "mini-project"
 EVENT = "https://example.org/mini/id/event/"
@@ -167,3 +172,46 @@ def test_open_backend_without_a_build_says_to_build(tmp_path):
     built = build(project)
     assert isinstance(open_backend(project).run("ASK { ?s ?p ?o }"), AskResult)
     assert project_vocabulary(project).context == built.manifest.context
+
+
+CUT_SHORT_ROW = b'{"s":{"type":"uri","value":"urn:a"}}'
+
+
+class _CutShort(http.server.BaseHTTPRequestHandler):
+    """A store whose answer breaks off midway, as one does when its own time limit stops a
+    query while the results stream out."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b'{"head":{"vars":["s"]},"results":{"bindings":[' + CUT_SHORT_ROW + b',{"s":'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_answer_cut_short_is_a_store_error_and_frees_pyoxigraph_in_its_own_thread():
+    # pyoxigraph's result iterators may only be freed by the thread that made them: an error
+    # that carried one from the remote pool's thread to the event loop's would be reported as
+    # "unsendable, but is being dropped on another thread" (and fail this test).
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CutShort)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/query"
+    try:
+        with pytest.raises(RemoteError, match="does not parse"):
+            RemoteBackend(url).run("SELECT ?s WHERE { ?s ?p ?o }")
+
+        async def scenario() -> None:
+            pool = RemotePool(url, Vocabulary(), size=2)
+            with pytest.raises(StoreUnavailable, match="does not parse"):
+                await pool.run(QueryJob("SELECT ?s WHERE { ?s ?p ?o }", "json", 10), 10)
+
+        asyncio.run(scenario())
+        gc.collect()
+    finally:
+        server.shutdown()
+        server.server_close()

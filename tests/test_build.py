@@ -211,3 +211,117 @@ def test_a_reader_that_stops_early_is_not_an_error(project_dir):
         process.stdout.close()  # like `| head -1`
         assert process.wait(timeout=60) == 0
         assert b"Traceback" not in process.stderr.read()
+
+
+# --- what is published is what was validated ---------------------------------------------------
+
+LITERALS_PROJECT = Path(__file__).parent / "fixtures" / "literals-project"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMBERS = (
+    "@prefix schema: <http://schema.org/> .\n"
+    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    "@prefix ex: <https://example.org/lit/vocab#> .\n"
+    "\n"
+    "<id/event/numbers> a schema:Event ;\n"
+    '    ex:seats "3"^^xsd:int ;\n'
+    '    ex:visitors "5"^^xsd:long ;\n'
+    '    schema:position "007"^^xsd:integer ;\n'
+    '    ex:budget "1.0E6"^^xsd:double .\n'
+)
+SEATS_AS_INT = (
+    "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    "@prefix ex: <https://example.org/lit/vocab#> .\n"
+    "@prefix lit: <https://example.org/lit/shapes#> .\n"
+    "\n"
+    "lit:Seats a sh:NodeShape ; sh:targetSubjectsOf ex:seats ; sh:property lit:Seats-int .\n"
+    "lit:Seats-int a sh:PropertyShape ; sh:path ex:seats ; sh:datatype xsd:int ;\n"
+    '    sh:message "Vietu skaitam jābūt xsd:int."@lv, "The seats must be an xsd:int."@en .\n'
+)
+
+
+def _pyshacl_conforms(dump: Path, shapes: list[str]) -> bool:
+    """pyshacl itself (not sdglod's wrapper) on a published dump."""
+    import pyshacl
+    from rdflib import Graph
+
+    shapes_graph = Graph()
+    for text in shapes:
+        shapes_graph.parse(data=text, format="turtle")
+    conforms, _, _ = pyshacl.validate(
+        Graph().parse(dump), shacl_graph=shapes_graph, inference="none", advanced=True
+    )
+    return conforms
+
+
+def test_what_is_published_is_what_was_validated(tmp_path):
+    import json
+    import shutil
+
+    from pyoxigraph import Literal, NamedNode, RdfFormat, parse
+    from starlette.testclient import TestClient
+
+    from sdglod.rdf.sources import load_sources
+    from sdglod.rdf.store import canonical_literals
+    from sdglod.validation.literals import STORED_FORM
+    from sdglod.validation.report import ValidationFailed
+    from sdglod.web.app import create_app
+    from sdglod.web.config import ServerConfig
+
+    root = shutil.copytree(LITERALS_PROJECT, tmp_path / "project")
+    (root / "data" / "numbers.ttl").write_text(NUMBERS, "utf-8")
+    (root / "shapes" / "seats.ttl").write_text(SEATS_AS_INT, "utf-8")
+    line = {text.split()[0]: n for n, text in enumerate(NUMBERS.splitlines(), 1) if text}
+
+    # The store keeps "3"^^xsd:int as "3"^^xsd:integer: the shape that wants xsd:int checks
+    # that, and refuses the build where the literal is written; nothing is published.
+    with pytest.raises(ValidationFailed) as refused:
+        build(load_project(root))
+    found = {(r.rule, r.severity.value, r.line) for r in refused.value.report.results}
+    assert ("https://example.org/lit/shapes#Seats-int", "Violation", line["ex:seats"]) in found
+    assert (STORED_FORM, "Warning", line["ex:seats"]) in found
+    assert not (root / ".sdglod" / "current").exists()
+
+    # Without that shape it builds, with a warning where each literal the store changes is.
+    (root / "shapes" / "seats.ttl").unlink()
+    built = build(load_project(root))
+    report = json.loads((built.dist_path / "validation.json").read_text("utf-8"))
+    assert {(r["file"], r["line"]) for r in report["results"] if r["shape"] == STORED_FORM} == {
+        ("data/numbers.ttl", line[name])
+        for name in ("ex:seats", "ex:visitors", "schema:position", "ex:budget")
+    }
+
+    # The dumps hold what the store holds, and pyshacl finds them conform to the shapes (and not
+    # to the shape that wanted xsd:int: refusing the first build was right).
+    dumped = set(parse(path=str(built.dist_path / "dataset.nq"), format=RdfFormat.N_QUADS))
+    assert set(built.open_store().quads()) == dumped
+    sources = load_sources(load_project(root))
+    validated = sources.with_literals(canonical_literals(sources.typed_literals()))
+    assert set(validated.quads()) == dumped
+    numbers = {q.triple for q in dumped if q.subject.value.endswith("/numbers")}
+    assert {t.object for t in numbers if isinstance(t.object, Literal)} == {
+        Literal("3", datatype=NamedNode(XSD + "integer")),
+        Literal("5", datatype=NamedNode(XSD + "integer")),
+        Literal("7", datatype=NamedNode(XSD + "integer")),
+        Literal("1000000", datatype=NamedNode(XSD + "double")),
+    }
+    shapes = [p.read_text("utf-8") for p in sorted((root / "shapes").glob("*.ttl"))]
+    for name in ("dataset.ttl", "dataset.nt", "dataset.rdf"):
+        assert _pyshacl_conforms(built.dist_path / name, shapes)
+    assert not _pyshacl_conforms(built.dist_path / "dataset.ttl", [*shapes, SEATS_AS_INT])
+
+    # Pages and queries say what the dumps say.
+    config = ServerConfig(project_root=root, query_workers=1)
+    with TestClient(create_app(config)) as client:
+        document = client.get("/id/event/numbers.nt")
+        served = set(parse(document.content, format=RdfFormat.N_TRIPLES))
+        assert {t.triple for t in served if t.subject.value.endswith("/numbers")} == numbers
+        page = client.get("/id/event/numbers.html").text
+        assert "1000000" in page and "007" not in page and "1.0E6" not in page
+        answer = client.get(
+            "/sparql",
+            params={"query": "SELECT ?v { ?e <http://schema.org/position> ?v }"},
+            headers={"Accept": "application/sparql-results+json"},
+        ).json()
+        (binding,) = answer["results"]["bindings"]
+        assert binding["v"] == {"type": "literal", "value": "7", "datatype": XSD + "integer"}

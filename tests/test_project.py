@@ -71,7 +71,14 @@ def test_the_first_graph_whose_pattern_matches_a_file_gets_it(project):
     ("config", "line", "complaint"),
     [
         ("base = 42\n", 1, "`base` is 42, not text in quotes"),
-        ('base = "no-scheme/"\n', 1, "not an absolute IRI"),
+        ('base = "no-scheme/"\n', 1, "not an http(s) address"),
+        ('base = "javascript:alert(1)/"\n', 1, "does not start with http:// or https://"),
+        ('base = "file:///srv/data/"\n', 1, "does not start with http:// or https://"),
+        ('base = "https:///"\n', 1, "names no host"),
+        ('base = "https://e.org:99999/"\n', 1, "Port out of range"),
+        ('base = "https://[::1/"\n', 1, "not an http(s) address"),
+        ('base = "https://user:secret@e.org/"\n', 1, "user name or password"),
+        ('base = "https://e.org/\\u0001/"\n', 1, "not an http(s) address"),
         ('base = "https://example.org/x"\n', 1, "ending in '/' or '#'"),
         ("graphs = 3\n", 1, "`graphs` is 3, not a list"),
         ('base = "https://e.org/"\n[[graphs]]\nname = 5\nfiles = ["data/*.ttl"]\n', 3, "`name`"),
@@ -80,11 +87,25 @@ def test_the_first_graph_whose_pattern_matches_a_file_gets_it(project):
         ('[[graphs]]\nname = "data"\n', None, "no `files` list"),
         ('[[graphs]]\nname = "data"\nfiles = ["data/*.ttl"]\niri = "graph"\n', 4, "not an abs"),
         ('[[graphs]]\nname = "data"\nfiles = ["data/*.ttl"]\niri = 7\n', 4, "`iri` is 7"),
+        ('[[graphs]]\nname = "data"\nfiles = ["data/*.ttl"]\niri = "http://[x/"\n', 4, "not an a"),
         ('[jsonld]\nvocab = 5\n[[graphs]]\nname = "data"\nfiles = ["data/*.ttl"]\n', 2, "vocab"),
         ('prefixes = 1\n[[graphs]]\nname = "d"\nfiles = ["data/*.ttl"]\n', 1, "`prefixes`"),
         ('[prefixes]\nex = 1\n[[graphs]]\nname = "d"\nfiles = ["data/*.ttl"]\n', 2, "prefix 'ex'"),
+        ('[jsonld]\nvocab = "terms"\n[[graphs]]\nname = "d"\nfiles = ["d.ttl"]\n', 2, "vocab"),
+        ('[prefixes]\nex = "ns/"\n[[graphs]]\nname = "d"\nfiles = ["d.ttl"]\n', 2, "not an absol"),
+        ('[prefixes]\nex = "http://[::1/"\n[[graphs]]\nname = "d"\nfiles = ["d"]\n', 2, "'ex'"),
+        (
+            '[prefixes]\n"a b" = "http://e.org/"\n[[graphs]]\nname = "d"\nfiles = ["d"]\n',
+            2,
+            "'a b'",
+        ),
+        (
+            '[prefixes]\n_ = "http://e.org/"\n[[graphs]]\nname = "d"\nfiles = ["d"]\n',
+            2,
+            "prefix name",
+        ),
         ('base = "https://e.org/"\n', None, "no [[graphs]] entries"),
-        ("[[graphs]\n", None, "not valid TOML"),
+        ("[[graphs]\n", 1, "not valid TOML"),
     ],
 )
 def test_a_wrong_configuration_names_the_file_line_and_value(project, config, line, complaint):
@@ -113,7 +134,15 @@ def test_a_configuration_that_is_not_utf8_is_exit_2_not_a_crash(project):
     (project / "sdglod.toml").write_bytes(b'base = "https://e.org/\xff/"\n')
     result = CliRunner().invoke(cli, ["--project", str(project), "validate"])
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
-    assert "UTF-8" in result.output
+    assert "UTF-8" in result.output and "sdglod.toml:1:" in result.output
+
+
+def test_a_base_from_the_environment_or_the_caller_is_named_when_refused(project, monkeypatch):
+    monkeypatch.setenv(BASE_ENV, "file:///srv/")
+    with pytest.raises(ProjectError, match=r"^\$SDGLOD_BASE 'file:///srv/' is not an http"):
+        load_project(project)
+    with pytest.raises(ProjectError, match=r"^base IRI '' is not an http"):
+        load_project(project, "")  # given, though empty: not silently the environment's
 
 
 @pytest.mark.parametrize("command", ["validate", "build", "info", "queries"])

@@ -131,8 +131,9 @@ def test_a_changed_triple_is_reported_exactly(
     project, current = built
     events = project_dir / "data" / "events.ttl"
     text = events.read_text("utf-8")
-    assert text.count('"Streamed live on') == 1
-    events.write_text(text.replace('"Streamed live on', '"Broadcast live on'), "utf-8")
+    assert '"Streamed live on' in text
+    # One literal of one statement changes (the first, should more events be streamed).
+    events.write_text(text.replace('"Streamed live on', '"Broadcast live on', 1), "utf-8")
     changed = load_project(project_dir)
     build(changed)
     server = start_oxigraph()

@@ -9,6 +9,7 @@ in both languages, file and line.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,11 +23,13 @@ from test_shacl_conformance import MF, SHT, _actual, _entries, _expected, _load
 from sdglod.project import load_project
 from sdglod.rdf.sources import load_sources
 from sdglod.validation import sparql_engine
+from sdglod.validation.literals import STORED_FORM
 from sdglod.validation.pyshacl_engine import validate_graphs
-from sdglod.validation.report import ShapesError, triple_of
+from sdglod.validation.report import triple_of
 from sdglod.validation.validate import load_shapes, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
+LITERALS_PROJECT = Path(__file__).parent / "fixtures" / "literals-project"
 # The W3C tests the engine leaves to pyshacl, and why. The list is exact: a test that starts
 # or stops being supported must be looked at.
 UNSUPPORTED = {
@@ -152,22 +155,30 @@ def test_auto_uses_the_sparql_engine_for_the_project(built):
     assert report.conforms
 
 
-def test_literals_the_store_would_rewrite_fall_back_to_pyshacl(project_dir):
-    # Oxigraph keeps "01"^^xsd:integer as "1"; the project's SPARQL constraints read lexical
-    # forms, so only pyshacl sees exactly what was written.
-    (project_dir / "data" / "zz-count.ttl").write_text(
+def test_literals_the_store_rewrites_are_checked_as_stored_by_both_engines(tmp_path):
+    # Oxigraph keeps "05"^^xsd:integer as "5": both engines check that form, the one the store
+    # and the dumps publish (a SPARQL constraint reading lexical forms sees it too), and
+    # sdglod's own rule warns where "05" is written.
+    root = shutil.copytree(LITERALS_PROJECT, tmp_path / "project")
+    (root / "data" / "count.ttl").write_text(
         "@prefix schema: <http://schema.org/> .\n"
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-        '<id/work/baltic-sdg-2021-materials> schema:numberOfItems "05"^^xsd:integer .\n',
+        "<id/event/x> a schema:Event ;\n"
+        '    schema:maximumAttendeeCapacity "05"^^xsd:integer ;\n'
+        '    schema:startDate "2024-03-05"^^xsd:date ;\n'
+        '    schema:endDate "2024-03-04"^^xsd:date .\n',
         "utf-8",
     )
-    project = load_project(project_dir)
+    project = load_project(root)
     sources, shapes = load_sources(project), load_shapes(project)
     auto = validate(project, sources, shapes)
-    assert auto.engine == "pyshacl"
+    assert auto.engine == "sparql"
     assert auto.results == validate(project, sources, shapes, "pyshacl").results
-    with pytest.raises(ShapesError, match="SPARQL engine cannot"):
-        validate(project, sources, shapes, "sparql")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert {(r.rule, r.line, r.value) for r in auto.results} == {
+        (STORED_FORM, 4, f'"05"^^<{xsd}integer>'),
+        ("https://example.org/lit/shapes#Event-start-before-end", 5, f'"2024-03-05"^^<{xsd}date>'),
+    }
 
 
 def test_shapes_without_messages_are_left_to_pyshacl_by_auto(project_dir):

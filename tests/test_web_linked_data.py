@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import backend_for, copy_project
+from crawl import BROWSER, Links, crawl, internal, minted
 from pyoxigraph import RdfFormat, parse
 from starlette.testclient import TestClient
 
@@ -22,7 +22,6 @@ from sdglod.web.export import export_static
 
 BASE = "https://w3id.org/sdglod/"
 EVENT = "/id/event/baltic-sdg-2021"
-BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 RDF = {
     "text/turtle": RdfFormat.TURTLE,
     "application/ld+json": RdfFormat.JSON_LD,
@@ -38,15 +37,6 @@ def client(request, built):
     config = ServerConfig(project_root=project.root, backend=backend_for(request))
     with TestClient(create_app(config), follow_redirects=False) as client:
         yield client
-
-
-def minted(store) -> set[str]:
-    """Every resource the dataset mints (its IRIs under the base, without #parts)."""
-    rows = store.query(
-        f'SELECT DISTINCT ?s {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}") && '
-        '!CONTAINS(STR(?s), "#")) }'
-    )
-    return {row["s"].value for row in rows}
 
 
 # --- dereferencing ---------------------------------------------------------------------------
@@ -252,60 +242,19 @@ def test_sitemap_and_robots(client, store):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = [e.text for e in tree.findall("s:url/s:loc", ns)]
     assert "http://testserver/id/event/baltic-sdg-2021.html" in locations
-    assert len(locations) == len(minted(store)) + 2
-    assert {e.text for e in tree.findall("s:url/s:lastmod", ns)} == {"2026-11-22"}
+    assert len(locations) == len(minted(store, BASE)) + 2
+    # Every page is as recent as the data: the date the dataset description gives.
+    (modified,) = store.query(
+        "SELECT ?d { ?x a <http://schema.org/Dataset> ; <http://purl.org/dc/terms/modified> ?d }"
+    )
+    assert {e.text for e in tree.findall("s:url/s:lastmod", ns)} == {modified["d"].value}
 
 
 # --- the crawl ---------------------------------------------------------------------------------
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("a", "link"):
-            href = dict(attrs).get("href")
-            if href:
-                self.links.append(href)
-
-
-def _internal(href: str, page: str) -> str | None:
-    absolute = urljoin("http://testserver" + page, href)
-    parts = urlsplit(absolute)
-    if parts.netloc != "testserver":
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 def test_every_resource_is_reached_from_the_landing_page_and_no_link_is_broken(client, store):
-    to_visit = ["/?lang=en"]
-    seen: set[str] = set()
-    pages_of_resources: set[str] = set()
-    while to_visit:
-        path = to_visit.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        response = client.get(path, headers=BROWSER)
-        if response.status_code == 303:
-            to_visit.append(response.headers["location"])
-            continue
-        assert response.status_code == 200, f"broken internal link: {path}"
-        if not response.headers["content-type"].startswith("text/html"):
-            continue
-        clean = urlsplit(path).path
-        if clean.startswith(("/id/", "/ontology")) and clean.endswith(".html"):
-            pages_of_resources.add(BASE + unquote(clean[1:-5]))
-        parser = _Links()
-        parser.feed(response.text)
-        for href in parser.links:
-            target = _internal(href, path)
-            # The endpoint's own links (downloads of query results) are not part of the site.
-            if target and not target.startswith(("/sparql", "/openapi")) and target not in seen:
-                to_visit.append(target)
-    assert minted(store) <= pages_of_resources
+    assert minted(store, BASE) <= crawl(client, BASE)
 
 
 # --- the static export -------------------------------------------------------------------------
@@ -319,7 +268,7 @@ def exported(built, tmp_path_factory):
 
 def test_the_static_export_has_pages_documents_and_server_rules(exported, store):
     folder = exported.folder
-    for iri in minted(store):
+    for iri in minted(store, BASE):
         local = iri[len(BASE) :]
         for suffix in (".html", ".en.html", ".ttl", ".jsonld", ".nt", ".rdf"):
             assert (folder / f"{local}{suffix}").is_file(), local + suffix
@@ -343,11 +292,11 @@ def test_the_static_export_has_pages_documents_and_server_rules(exported, store)
 def test_every_link_of_the_static_site_is_a_file_of_it(exported):
     folder = exported.folder
     for page in folder.rglob("*.html"):
-        parser = _Links()
+        parser = Links()
         parser.feed(page.read_text(encoding="utf-8"))
         where = "/" + str(page.relative_to(folder))
         for href in parser.links:
-            target = _internal(href, where)
+            target = internal(href, where)
             if target is None:
                 continue
             path = unquote(urlsplit(target).path)

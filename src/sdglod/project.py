@@ -14,6 +14,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from pyoxigraph import NamedNode
 
 from .errors import Location, ProjectError
 from .rdf.namespaces import SCHEMA
@@ -33,6 +36,10 @@ RDF_SUFFIXES = (".ttl", ".nt")
 
 _GRAPH_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+# Turtle's PN_PREFIX: a letter first, no '.' last (or empty: the default prefix).
+_PREFIX_NAME = re.compile(r"^(?:[^\W\d_](?:[\w.-]*[\w-])?)?$")
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+BASE_HINT = "the base IRI is published: give a web address such as https://w3id.org/sdglod/"
 
 
 @dataclass(frozen=True)
@@ -120,13 +127,45 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
-def check_base(base: str, where: Location | None = None) -> str:
-    """Return ``base`` if it is an absolute IRI ending in ``/`` or ``#``; raise otherwise."""
-    if not _ABSOLUTE_IRI.match(base) or not base.endswith(("/", "#")):
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute IRI, or ``None`` if it is one."""
+    if not _ABSOLUTE_IRI.match(value):
+        return "it is not an absolute IRI"
+    try:
+        NamedNode(value)
+    except ValueError as err:  # the engine's own check: what it refuses, we refuse first
+        return str(err)
+    return None
+
+
+def web_address_problem(value: str) -> str | None:
+    """Why ``value`` is not an http(s) address with a host, or ``None`` if it is one."""
+    if not value.startswith(("http://", "https://")):
+        return "it does not start with http:// or https://"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (reading it checks the port: a number up to 65535)
+    except ValueError as err:
+        return str(err)
+    if not parts.hostname:
+        return "it names no host"
+    return iri_problem(value)
+
+
+def check_base(base: str, where: Location | None = None, given_as: str = "base IRI") -> str:
+    """Return ``base`` if it is an http(s) address ending in ``/`` or ``#``; raise otherwise.
+
+    ``given_as`` names where it came from (``--base``, ``$SDGLOD_BASE``, the config's key)."""
+    problem = web_address_problem(base)
+    if problem is None and not base.endswith(("/", "#")):
+        problem = "it does not end in '/' or '#'"
+    if problem is None and "@" in urlsplit(base).netloc:
+        problem = "it holds a user name or password, which every IRI would publish"
+    if problem is not None:
         raise ProjectError(
-            f"base IRI {base!r} is not an absolute IRI ending in '/' or '#'",
+            f"{given_as} {base!r} is not an http(s) address ending in '/' or '#': {problem}",
             where,
-            "use something like https://w3id.org/sdglod/",
+            BASE_HINT,
         )
     return base
 
@@ -140,28 +179,55 @@ def load_project(root: Path | None = None, base: str | None = None) -> Project:
     """
     root = find_root(root)
     config = _Config.read(root / CONFIG_NAME)
-    given = base or os.environ.get(BASE_ENV)
-    if given:
-        chosen_base = check_base(given)
+    if base is not None:
+        chosen_base = check_base(base)
+    elif os.environ.get(BASE_ENV):
+        chosen_base = check_base(os.environ[BASE_ENV], given_as=f"${BASE_ENV}")
     else:
-        chosen_base = check_base(config.get("base", str, DEFAULT_BASE), config.where("base"))
+        from_file = config.get("base", str, DEFAULT_BASE)
+        chosen_base = check_base(from_file, config.where("base"), "`base`")
     areas = tuple(_area(config, n, entry, chosen_base) for n, entry in enumerate(config.graphs()))
     if not areas:
         raise ProjectError("no [[graphs]] entries", config.where(), "see README.md for an example")
     if len({a.name for a in areas}) != len(areas):
         raise ProjectError("two [[graphs]] entries share a name", config.where("graphs"))
-    jsonld = config.table("jsonld")
-    prefixes = config.table("prefixes")
-    for name, value in prefixes.items():
-        if not isinstance(value, str):
-            raise config.wrong(f"prefix {name!r}", value, "a namespace IRI in quotes", name)
+    vocab = config.get("vocab", str, DEFAULT_VOCAB, config.table("jsonld"))
+    problem = iri_problem(vocab)
+    if problem:
+        raise ProjectError(
+            f"`vocab` {vocab!r} is not an absolute IRI ({problem})",
+            config.where("vocab"),
+            f"give the namespace of the JSON-LD terms, e.g. {DEFAULT_VOCAB}",
+        )
     return Project(
         root=root,
         base=chosen_base,
         areas=areas,
-        vocab=config.get("vocab", str, DEFAULT_VOCAB, jsonld),
-        prefixes=dict(prefixes),
+        vocab=vocab,
+        prefixes=_prefixes(config),
     )
+
+
+def _prefixes(config: _Config) -> dict[str, str]:
+    """The ``[prefixes]`` table, each a Turtle prefix name and a namespace IRI."""
+    prefixes = config.table("prefixes")
+    for name, value in prefixes.items():
+        if not isinstance(value, str):
+            raise config.wrong(f"prefix {name!r}", value, "a namespace IRI in quotes", name)
+        if not _PREFIX_NAME.match(name):
+            raise ProjectError(
+                f"prefix name {name!r} cannot be written in Turtle",
+                config.where(name),
+                "start it with a letter; then letters, digits, '_', '-' or '.' (not last)",
+            )
+        problem = iri_problem(value)
+        if problem:
+            raise ProjectError(
+                f"prefix {name!r} is {value!r}, not an absolute IRI ({problem})",
+                config.where(name),
+                'give the namespace, e.g. ex = "https://example.org/ns#"',
+            )
+    return dict(prefixes)
 
 
 def _area(config: _Config, number: int, entry: dict, base: str) -> GraphArea:
@@ -181,9 +247,10 @@ def _area(config: _Config, number: int, entry: dict, base: str) -> GraphArea:
             'list the files as patterns in quotes, e.g. files = ["data/*.ttl"]',
         )
     iri = config.get("iri", str, f"{base}graph/{name}", entry, number)
-    if not _ABSOLUTE_IRI.match(iri):
+    problem = iri_problem(iri)
+    if problem:
         raise ProjectError(
-            f"graph {name!r} has iri {iri!r}, which is not an absolute IRI",
+            f"graph {name!r} has iri {iri!r}, which is not an absolute IRI ({problem})",
             config.where("iri", number),
             "leave `iri` out (the graph is then named {base}graph/{name}) or give an IRI",
         )
@@ -202,17 +269,25 @@ class _Config:
     def read(cls, path: Path) -> _Config:
         where = Location(path)
         try:
-            text = path.read_bytes().decode("utf-8")
+            data = path.read_bytes()
+            text = data.decode("utf-8")
         except UnicodeDecodeError as err:
+            line = data.count(b"\n", 0, err.start) + 1
             raise ProjectError(
-                f"{CONFIG_NAME} is not UTF-8 text (byte {err.start})", where, "save it as UTF-8"
+                f"{CONFIG_NAME} is not UTF-8 text (byte {err.start})",
+                Location(path, line),
+                "save it as UTF-8",
             ) from None
         except OSError as err:
             raise ProjectError(f"cannot read {CONFIG_NAME}: {err.strerror}", where) from None
         try:
             return cls(path, text, tomllib.loads(text))
         except tomllib.TOMLDecodeError as err:
-            raise ProjectError(f"{CONFIG_NAME} is not valid TOML: {err}", where) from err
+            at = _TOML_POSITION.search(str(err))
+            if at:
+                where = Location(path, int(at.group(1)), int(at.group(2)))
+            what = _TOML_POSITION.sub("", str(err)).strip()
+            raise ProjectError(f"{CONFIG_NAME} is not valid TOML: {what}", where) from None
 
     def where(self, key: str | None = None, entry: int | None = None) -> Location:
         """The file, at the line that sets ``key`` (in the [[graphs]] entry ``entry``, if
@@ -222,7 +297,8 @@ class _Config:
             headers = list(re.finditer(r"^\s*\[\[\s*graphs\s*\]\]", self.text, re.MULTILINE))
             start = headers[entry].start() if entry < len(headers) else 0
         if key is not None:
-            pattern = re.compile(rf"^\s*\[*\s*{re.escape(key)}\s*[=\]]", re.MULTILINE)
+            key_text = rf"[\"']?{re.escape(key)}[\"']?"  # bare or quoted
+            pattern = re.compile(rf"^\s*\[*\s*{key_text}\s*[=\]]", re.MULTILINE)
             found = pattern.search(self.text, start)
             if found:
                 return Location(self.path, self.text.count("\n", 0, found.start()) + 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from ..build import build as run_build
 from ..build import current_build
 from ..rdf.formats import RDF_FORMATS, rdf_format
 from .group import cli, project_of
+from .output import OUTPUT_FILE, standard_output, write_output
 
 
 @cli.command()
@@ -58,12 +58,7 @@ def build(ctx: click.Context, strict: bool, skip_validation: bool) -> None:
     show_default=True,
     help="Serialisation to write.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: standard output).",
-)
+@click.option("-o", "--output", type=OUTPUT_FILE, help="File to write (default: standard output).")
 @click.pass_context
 def dump(ctx: click.Context, format_name: str, output: Path | None) -> None:
     """Write the current store as one dump."""
@@ -71,13 +66,11 @@ def dump(ctx: click.Context, format_name: str, output: Path | None) -> None:
     dumper = current.dumper(current.open_store())
     fmt = rdf_format(format_name)
     if output is None:
-        dumper.write(fmt, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-        return
-    temporary = output.with_name(f".{output.name}.partial")
-    with temporary.open("wb") as out:
+        out = standard_output()
         dumper.write(fmt, out)
-    temporary.replace(output)
+        out.flush()
+        return
+    write_output(output, lambda out: dumper.write(fmt, out))
 
 
 @cli.command()

@@ -1,7 +1,8 @@
 """The ``sdglod`` command group and its one edge handler.
 
-Domain errors (:class:`SdglodError`) become a message on stderr and their exit code; anything
-unexpected prints a traceback and exits with 3, so a crash is never mistaken for a result.
+Domain errors (:class:`SdglodError`) become a message on stderr and their exit code, and so do
+errors of the machine (a full disk, a folder one may not write to); anything else is
+unexpected: it prints a traceback and exits with 3, so a crash is never mistaken for a result.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from ..errors import ExitCode, SdglodError
-from ..project import Project, load_project
+from ..errors import ENVIRONMENT_ERRNOS, ExitCode, SdglodError, os_error, printable
+from ..project import Project, check_base, load_project
 from ..version import __version__
 
 
@@ -30,12 +32,21 @@ class _Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(ExitCode.OK)
         except SdglodError as err:
-            click.secho(f"error: {err}", fg="red", err=True)
-            ctx.exit(err.exit_code)
-        except Exception:
+            _fail(ctx, err)
+        except Exception as err:
+            if isinstance(err, OSError) and err.errno in ENVIRONMENT_ERRNOS:
+                # A full disk or a folder one may not write to is the machine's state, not a
+                # bug: the file (or standard output) and what to do, without a traceback.
+                where = err.filename or "standard output"
+                _fail(ctx, os_error(err, where, "use" if err.filename else "write to"))
             traceback.print_exc()
             click.secho("internal error: this is a bug in sdglod, please report it", err=True)
             ctx.exit(ExitCode.INTERNAL)
+
+
+def _fail(ctx: click.Context, err: SdglodError) -> NoReturn:
+    click.secho(f"error: {printable(str(err))}", fg="red", err=True)
+    ctx.exit(err.exit_code)
 
 
 @click.group(cls=_Group)
@@ -43,14 +54,19 @@ class _Group(click.Group):
 @click.option(
     "--project",
     "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     help="Project folder (default: the nearest folder with sdglod.toml).",
 )
 @click.option("--base", help="Base IRI for minted IRIs (overrides sdglod.toml and $SDGLOD_BASE).")
 @click.pass_context
-def cli(ctx: click.Context, project_dir: Path | None, base: str | None) -> None:
+def cli(ctx: click.Context, project_dir: str | None, base: str | None) -> None:
     """Publish a validated linked-data knowledge graph from Turtle sources."""
-    ctx.obj = (project_dir, base)
+    if project_dir == "":  # `--project "$DIR"` with DIR unset: not the current folder
+        raise click.BadParameter("is empty: give the project's folder", param_hint="--project")
+    if base is not None:
+        # Checked here, not when a project is loaded: every command refuses it alike.
+        check_base(base, given_as="--base")
+    ctx.obj = (None if project_dir is None else Path(project_dir), base)
 
 
 def project_of(ctx: click.Context) -> Project:

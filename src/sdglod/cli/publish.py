@@ -12,15 +12,23 @@ import click
 
 from ..query.results import format_table
 from .group import cli, project_of
+from .options import SECONDS, WEB_ADDRESS
 
 if TYPE_CHECKING:
     from ..publish import GraphChange, PublishReport
 
 
 @cli.command("publish")
-@click.option("--endpoint", required=True, metavar="URL", help="The store's SPARQL query URL.")
+@click.option(
+    "--endpoint",
+    required=True,
+    type=WEB_ADDRESS,
+    metavar="URL",
+    help="The store's SPARQL query URL.",
+)
 @click.option(
     "--graph-store",
+    type=WEB_ADDRESS,
     metavar="URL",
     help="Its SPARQL 1.1 Graph Store URL: each graph is replaced with PUT "
     "(Oxigraph: /store, Fuseki: /DATASET/data).",
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
 @click.option(
     "--update",
     "update_url",
+    type=WEB_ADDRESS,
     metavar="URL",
     help="Its SPARQL Update URL, for stores without the Graph Store Protocol.",
 )
@@ -50,7 +59,13 @@ if TYPE_CHECKING:
 @click.option(
     "--allow-unvalidated", is_flag=True, help="Publish a build made with --skip-validation."
 )
-@click.option("--timeout", default=300.0, show_default=True, help="Seconds to wait for an answer.")
+@click.option(
+    "--timeout",
+    type=SECONDS,
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for an answer.",
+)
 @click.pass_context
 def publish_command(
     ctx: click.Context,

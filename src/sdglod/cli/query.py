@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from ..errors import ProjectError, QueryError
+from ..errors import Location, ProjectError, QueryError, os_error
 from ..project import Project
 from ..query.backends import open_backend, project_vocabulary
 from ..query.canned import PARAM_TYPES, CannedQuery, ParameterValueError, parse_value, run_canned
 from ..query.catalogue import find_query, load_queries
-from ..query.execute import Backend
+from ..query.execute import Backend, check_services
 from ..query.labels import fetch_labels, iris_in
 from ..query.results import DEFAULT_WIDTH, Result, TableStyle, format_table, write_result
 from ..rdf.formats import RESULT_FORMATS, result_format
 from ..rdf.names import Vocabulary
 from .group import cli, project_of
+from .options import WEB_ADDRESS, allow_service_option
 
 _format_option = click.option(
     "--format",
@@ -29,6 +31,7 @@ _format_option = click.option(
 )
 _endpoint_option = click.option(
     "--endpoint",
+    type=WEB_ADDRESS,
     metavar="URL",
     help="Query this SPARQL 1.1 endpoint instead of the embedded store.",
 )
@@ -83,6 +86,7 @@ def list_queries(ctx: click.Context, format_name: str, lang: str | None) -> None
 @_lang_option
 @_format_option
 @_endpoint_option
+@allow_service_option
 @_width_option
 @click.pass_context
 def query_command(
@@ -92,11 +96,13 @@ def query_command(
     lang: str | None,
     format_name: str | None,
     endpoint: str | None,
+    allow_service: tuple[str, ...],
     width: int,
 ) -> None:
     """Run the canned query NAME (see `sdglod queries`)."""
     project = project_of(ctx)
     canned = find_query(load_queries(project), name)
+    check_services(canned.text, allow_service, canned.path)
     given = _param_values(params)
     language = _language(lang)
     if language and canned.parameter("lang") and "lang" not in given:
@@ -113,6 +119,7 @@ def query_command(
 @_lang_option
 @_format_option
 @_endpoint_option
+@allow_service_option
 @_width_option
 @click.pass_context
 def sparql_command(
@@ -121,10 +128,15 @@ def sparql_command(
     lang: str | None,
     format_name: str | None,
     endpoint: str | None,
+    allow_service: tuple[str, ...],
     width: int,
 ) -> None:
-    """Run an ad-hoc read-only query: its text, a file, or - for standard input."""
+    """Run an ad-hoc read-only query: its text, a file, or - for standard input.
+
+    SERVICE (a federated query) is refused unless its endpoint is given with --allow-service.
+    """
     text, source = _query_text(query_or_file)
+    check_services(text, allow_service, source)
     try:
         project: Project | None = project_of(ctx)
     except ProjectError:
@@ -165,20 +177,50 @@ def _default_lang(query: CannedQuery) -> str | None:
 
 def _query_text(argument: str) -> tuple[str, Path | None]:
     """The query of ``sdglod sparql``: standard input, a file, or the argument itself."""
-    if argument == "-":
-        return sys.stdin.read(), None
     path = Path(argument)
-    if path.is_file():
+    if argument == "-":
+        if sys.stdin is None:
+            raise QueryError("standard input is closed", hint="give the query or a file instead")
+        text, source = _decoded(sys.stdin.buffer.read(), "standard input"), None
+    elif argument.strip() and _holds(path.is_file):
         try:
-            return path.read_text(encoding="utf-8"), path
-        except (OSError, UnicodeDecodeError) as err:
-            raise QueryError(f"cannot read the query: {err}") from None
-    if not any(char.isspace() or char == "{" for char in argument):
+            text, source = _decoded(path.read_bytes(), argument), path
+        except OSError as err:
+            raise os_error(err, path, "read") from None
+    elif argument.strip() and _holds(path.is_dir):
+        raise QueryError(f"{argument} is a folder", hint="give a query file, - or the query text")
+    elif argument.strip() and not any(char.isspace() or char == "{" for char in argument):
         raise QueryError(
             f"no file named {argument!r}",
             hint="give a file, - for standard input, or the query text in quotes",
         )
-    return argument, None
+    else:
+        text, source = argument, None
+    if not text.strip():
+        where = Location(source) if source else None
+        raise QueryError("the query is empty", where, hint="e.g. SELECT * WHERE { ?s ?p ?o }")
+    return text, source
+
+
+def _holds(check: Callable[[], bool]) -> bool:
+    """``check()`` (a test of a path), false where the text cannot name a file at all."""
+    try:
+        return check()
+    except (OSError, ValueError):  # a query longer than a file name may be, or with a NUL
+        return False
+
+
+def _decoded(data: bytes, where: str) -> str:
+    """``data`` as UTF-8 text; an error at its line if it is not (a binary file, Latin-1)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise QueryError(
+            f"the query is not UTF-8 text (byte {err.start})",
+            Location(Path(where), line),
+            "save the query as UTF-8",
+        ) from None
 
 
 def _emit(

@@ -13,6 +13,7 @@ from ..validation.report_formats import FORMATS as REPORT_FORMATS
 from ..validation.report_formats import render, render_error
 from ..validation.validate import ENGINES, validate_project
 from .group import cli, project_of
+from .output import OUTPUT_FILE, write_output
 
 
 @cli.command()
@@ -40,7 +41,7 @@ from .group import cli, project_of
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     help="Write the report to this file (default: standard output).",
 )
 @click.option(
@@ -90,4 +91,4 @@ def _write_report(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, lambda out: out.write(text.encode("utf-8")))

@@ -4,6 +4,7 @@ options, environment variables or the URLs themselves (:func:`read_credentials`)
 from __future__ import annotations
 
 import base64
+import math
 import os
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
@@ -118,8 +119,14 @@ class Target:
         credentials: Credentials | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> Target:
-        """Check the URLs; user information in a URL becomes its credentials (and leaves the
-        URL, so no message can show it)."""
+        """Check the URLs and the time limit; user information in a URL becomes its
+        credentials (and leaves the URL, so no message can show it)."""
+        if not (timeout > 0 and math.isfinite(timeout)):
+            # 0 or less would fail every request, after the first graph was compared.
+            raise PublishError(
+                f"--timeout {timeout!r} is not a positive number of seconds",
+                hint=f"e.g. --timeout {DEFAULT_TIMEOUT:g}",
+            )
         if bool(graph_store) == bool(update):
             raise PublishError(
                 "give either --graph-store URL or --update URL"

@@ -10,7 +10,7 @@ column where the parser stopped. A backend only evaluates; it never decides what
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +18,14 @@ from typing import ClassVar
 
 from ..errors import Location, QueryError
 from .results import Result, Term
-from .sparql_text import SparqlTextError, is_update, operation, split_position
+from .sparql_text import (
+    SparqlTextError,
+    is_update,
+    line_and_column,
+    operation,
+    service_clauses,
+    split_position,
+)
 
 INLINE = Path("<query>")  # the "file" of a query given as text, in error locations
 
@@ -27,6 +34,12 @@ class UpdateRefused(QueryError):
     """SPARQL Update was sent to sdglod, which only reads."""
 
     code: ClassVar[str] = "update-refused"
+
+
+class ServiceRefused(QueryError):
+    """A federated query (``SERVICE``) to an endpoint nobody allowed."""
+
+    code: ClassVar[str] = "service-refused"
 
 
 class QuerySyntaxError(QueryError):
@@ -100,11 +113,15 @@ def run_query(backend: Backend, request: QueryRequest) -> QueryOutcome:
     try:
         return backend.evaluate(request)
     except SyntaxError as err:
-        raise syntax_error(str(err.msg or err), request.source) from None
+        error: QueryError = syntax_error(str(err.msg or err), request.source)
     except (RuntimeError, ValueError, OSError) as err:
         # The engine's word for a query that parses but cannot run, e.g. a parameter that a
         # SELECT does not project, or a base IRI it rejects.
-        raise QueryFailed(str(err), Location(request.source or INLINE)) from None
+        error = QueryFailed(str(err), Location(request.source or INLINE))
+    # Raised here, not in the except clause, so that the engine's exception is not chained to
+    # it: its frames may hold a pyoxigraph result iterator, which must be freed in the thread
+    # that made it (the remote pool runs this in a thread; the error travels to the loop's).
+    raise error
 
 
 def check_query(sparql: str, source: Path | None = None) -> None:
@@ -118,6 +135,26 @@ def check_query(sparql: str, source: Path | None = None) -> None:
             Location(source or INLINE),
             "use SELECT, ASK, CONSTRUCT or DESCRIBE; change data in the Turtle sources",
         )
+
+
+def check_services(sparql: str, allowed: Collection[str], source: Path | None = None) -> None:
+    """Refuse ``SERVICE`` to an endpoint not in ``allowed``: a federated query makes the engine
+    send requests of its own, to wherever the text says."""
+    try:
+        clauses = service_clauses(sparql)
+    except SparqlTextError:
+        return  # unreadable: the engine's parser will say where
+    for endpoint, offset in clauses:
+        if endpoint is None or endpoint not in allowed:
+            line, column = line_and_column(sparql, offset)
+            shown = f"<{endpoint}>" if endpoint else "to an endpoint named by a variable"
+            raise ServiceRefused(
+                f"SERVICE {shown} is refused: sdglod sends queries only where it is allowed to",
+                Location(source or INLINE, line, column),
+                f"allow it with --allow-service {endpoint}"
+                if endpoint
+                else "name the endpoint with an IRI and allow it with --allow-service URL",
+            )
 
 
 _REMEMBERED = 8192  # longest text whose verdict is cached (256 of them at most: 2 MiB)

@@ -11,6 +11,7 @@ store's.
 from __future__ import annotations
 
 import ast
+import re
 import urllib.error
 import warnings
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from ..errors import QueryError, RemoteError
+from ..project import web_address_problem
 from .execute import Backend, QueryOutcome, QueryRequest
 from .results import Term, cut, from_sparql_json, graph_from_bytes
 from .sparql_text import SparqlTextError, insert_values, operation
@@ -33,7 +35,11 @@ _ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
 
 def redact(url: str) -> str:
     """``url`` without any user name or password, for messages."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (a port out of range raises here)
+    except ValueError:  # malformed (``http://[::1``): cut what could be user information
+        return re.sub(r"//[^/?#]*@", "//", url)
     if parts.username is None and parts.password is None:
         return url
     host = parts.hostname or ""
@@ -45,10 +51,10 @@ class RemoteBackend(Backend):
     """Queries a SPARQL 1.1 endpoint (the query URL, e.g. ``http://127.0.0.1:7878/query``)."""
 
     def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT):
-        scheme = urlsplit(endpoint).scheme
-        if scheme not in ("http", "https"):
+        problem = web_address_problem(endpoint)
+        if problem is not None:
             raise RemoteError(
-                f"endpoint {redact(endpoint)!r} is not an http(s) URL",
+                f"endpoint {redact(endpoint)!r} is not an http(s) URL: {problem}",
                 hint="give the query URL, e.g. http://127.0.0.1:7878/query",
             )
         self.endpoint = endpoint
@@ -83,11 +89,16 @@ class RemoteBackend(Backend):
         try:
             result = graph_from_bytes(data, media_type) if graph else from_sparql_json(data)
         except (SyntaxError, ValueError) as err:
-            raise RemoteError(
-                f"{redact(self.endpoint)} sent an answer that does not parse ({media_type}): {err}"
-            ) from None
-        # The whole answer has arrived: the protocol cannot ask for less than the query does.
-        return QueryOutcome(*cut(result, request.limit))
+            problem = str(err)  # e.g. an answer cut short when the store stopped the query
+        else:
+            # The whole answer has arrived: the protocol cannot ask for less than the query does.
+            return QueryOutcome(*cut(result, request.limit))
+        # Raised outside the except clause: the parser's exception holds frames with pyoxigraph's
+        # result iterator, which must be freed in this thread, not chained to an error that
+        # travels to another (pyoxigraph's iterators are unsendable).
+        raise RemoteError(
+            f"{redact(self.endpoint)} sent an answer that does not parse ({media_type}): {problem}"
+        )
 
     def _send(self, client: SPARQLWrapper) -> tuple[bytes, str]:
         """The body and media type of the endpoint's answer. A query it cannot parse raises

@@ -203,8 +203,14 @@ def service_endpoints(text: str) -> list[str | None]:
     """The endpoints of every ``SERVICE`` clause in ``text``: an IRI (prefixed names expanded
     by the query's own ``PREFIX`` declarations), or ``None`` where a variable or anything else
     names it — a federated query makes the engine send requests of its own."""
+    return [endpoint for endpoint, _ in service_clauses(text)]
+
+
+def service_clauses(text: str) -> list[tuple[str | None, int]]:
+    """Each ``SERVICE`` clause's endpoint (as :func:`service_endpoints`) and the offset of
+    its keyword in ``text``."""
     prefixes: dict[str, str] = {}
-    found: list[str | None] = []
+    found: list[tuple[str | None, int]] = []
     stream = list(tokens(text))
     for index, token in enumerate(stream):
         word = _keyword(token)
@@ -218,11 +224,17 @@ def service_endpoints(text: str) -> list[str | None]:
         if following and _keyword(following[0]) == "SILENT":
             following = following[1:]
         target = following[0] if following else None
+        endpoint = None
         if target is not None and target.kind == "iri":
-            found.append(target.text[1:-1])
+            endpoint = target.text[1:-1]
         elif target is not None and target.kind == "word" and ":" in target.text:
             name, _, local = target.text.partition(":")
-            found.append(prefixes[name] + local if name in prefixes else None)
-        else:
-            found.append(None)
+            endpoint = prefixes[name] + local if name in prefixes else None
+        found.append((endpoint, token.start))
     return found
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` in ``text``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
@@ -45,6 +45,19 @@ class ParsedSource:
     def format(self) -> RdfFormat:
         return _FORMATS[self.source.path.suffix]
 
+    def with_literals(self, forms: dict[Literal, Literal]) -> ParsedSource:
+        """This file with each literal that is a key of ``forms`` replaced by its value."""
+        if self.typed_literals.isdisjoint(forms):
+            return self
+        quads = [
+            Quad(q.subject, q.predicate, forms[q.object], q.graph_name)  # type: ignore[index]
+            if q.object in forms
+            else q
+            for q in self.quads
+        ]
+        typed = frozenset(forms.get(literal, literal) for literal in self.typed_literals)
+        return replace(self, quads=quads, typed_literals=typed)
+
 
 @dataclass(frozen=True)
 class Sources:
@@ -63,9 +76,18 @@ class Sources:
         """Every distinct typed literal (neither a plain string nor language-tagged)."""
         return {literal for parsed in self.files for literal in parsed.typed_literals}
 
+    def with_literals(self, forms: dict[Literal, Literal]) -> Sources:
+        """These sources with each literal that is a key of ``forms`` replaced by its value
+        (the form a store keeps it in: see :func:`sdglod.rdf.store.canonical_literals`)."""
+        if not forms:
+            return self
+        return Sources([parsed.with_literals(forms) for parsed in self.files], self.prefixes)
+
 
 def parse_source(source: SourceFile, base: str) -> ParsedSource:
     """Parse one file into quads of its graph; relative IRIs resolve against ``base``."""
+    if source.path.suffix not in _FORMATS:
+        raise _not_rdf(Path(source.relpath))
     try:
         data = source.path.read_bytes()
     except OSError as err:
@@ -146,23 +168,48 @@ def _combine(project: Project, files: list[ParsedSource]) -> Sources:
     return Sources(files, dict(sorted(prefixes.items())))
 
 
-def load_paths(project: Project, paths: list[Path]) -> Sources:
-    """Parse only ``paths`` (files or folders of RDF files), for validating part of a project.
+def load_paths(project: Project, paths: list[Path]) -> tuple[Sources, tuple[str, ...]]:
+    """Parse the project's sources and ``paths`` (files or folders of RDF files), to validate
+    those files in the context of the whole project; also the relative paths of those files.
 
     Files the configuration assigns to a graph keep it; others go into a graph of their own.
     """
     configured = {source.path: source for source in project.source_files()}
     outside = GraphArea("unassigned", f"{project.base}graph/unassigned", ())
-    chosen: dict[Path, SourceFile] = {}
-    for given in paths:
-        path = given.resolve()
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES)
-        elif path.is_file():
-            files = [path]
-        else:
-            raise SdglodError("no such file or folder", Location(given), "check the path")
-        for file in files:
+    chosen = dict(configured)
+    given: dict[str, None] = {}
+    for path in paths:
+        for file in rdf_files(path):
             rel = os.path.relpath(file, project.root)
-            chosen.setdefault(file, configured.get(file) or SourceFile(file, rel, outside))
-    return _combine(project, [parse_source(source, project.base) for source in chosen.values()])
+            source = chosen.setdefault(file, SourceFile(file, rel, outside))
+            given[source.relpath] = None
+    files = [parse_source(source, project.base) for source in chosen.values()]
+    return _combine(project, files), tuple(given)
+
+
+def rdf_files(path: Path) -> list[Path]:
+    """The RDF files a path names: the file itself, or the .ttl and .nt files under a folder
+    (resolved); an error naming the path if it is missing, not RDF, or a folder without any."""
+    resolved = path.resolve()
+    if resolved.is_dir():
+        files = sorted(p for p in resolved.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+        if not files:
+            raise SdglodError(
+                "no Turtle (.ttl) or N-Triples (.nt) files in this folder",
+                Location(path),
+                "name a folder with RDF files, or the files themselves",
+            )
+        return files
+    if not resolved.is_file():
+        raise SdglodError("no such file or folder", Location(path), "check the path")
+    if resolved.suffix not in _FORMATS:
+        raise _not_rdf(path)
+    return [resolved]
+
+
+def _not_rdf(path: Path) -> SourceSyntaxError:
+    return SourceSyntaxError(
+        "not a Turtle (.ttl) or N-Triples (.nt) file",
+        Location(path),
+        "give RDF files (a Turtle file must be named *.ttl)",
+    )

@@ -11,6 +11,7 @@ place each validation result at the file, line and column of its focus node (and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -117,6 +118,9 @@ class PositionIndex:
         """Where ``resource`` is described: at ``value`` (an N-Triples term) if written in its
         block, else at ``predicate`` if written there, else where the block starts."""
         block = self._blocks.get(resource)
+        if block is None and resource.startswith("_:") and value is not None:
+            # A blank node written inline ([ sh:pattern "(" ]): where its value is written.
+            return self._search(self._forms(value), 1, len(self._lines))
         if block is None:
             return self._mention(resource)
         if value is not None:
@@ -178,12 +182,28 @@ def _ends_pair(code: str) -> bool:
 
 
 class Locator:
-    """Finds the file, line and column where a result's focus node (and path) is written."""
+    """Finds the file, line and column where a result's focus node (and path) is written.
 
-    def __init__(self, project: Project, sources: Sources):
+    ``prefer``: files to place a result in when its focus node is described there and in
+    others too. ``written``: for a value as validated (N-Triples), how the sources write it
+    where that differs (a literal the store keeps in another form).
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        sources: Sources,
+        prefer: Iterable[str] = (),
+        written: dict[str, str] | None = None,
+    ):
         self._project = project
         self._sources = sources
         self._indexes: dict[str, PositionIndex] = {}
+        preferred = set(prefer)
+        self._preferred = {
+            n for n, parsed in enumerate(sources.files) if parsed.source.relpath in preferred
+        }
+        self._written = written or {}
 
     @cached_property
     def _statements(self) -> dict[str, list[tuple[int, str]]]:
@@ -196,10 +216,11 @@ class Locator:
 
     @cached_property
     def _mentions(self) -> dict[str, int]:
-        """For each object IRI: the first file that mentions it."""
+        """For each object IRI: the first file that mentions it (a preferred one if any)."""
         found: dict[str, int] = {}
-        for number, parsed in enumerate(self._sources.files):
-            for quad in parsed.quads:
+        files = self._sources.files
+        for number in sorted(range(len(files)), key=lambda n: n not in self._preferred):
+            for quad in files[number].quads:
                 found.setdefault(_term_id(quad.object), number)
         return found
 
@@ -215,6 +236,8 @@ class Locator:
     def locate(self, result: ValidationResult) -> ValidationResult:
         """``result`` with its file, line and column (unchanged if no source describes it)."""
         statements = self._statements.get(result.focus_node, [])
+        if self._preferred and any(n in self._preferred for n, _ in statements):
+            statements = [(n, p) for n, p in statements if n in self._preferred]
         with_path = [n for n, p in statements if p == result.path]
         if with_path:
             number = with_path[0]
@@ -225,7 +248,8 @@ class Locator:
         else:
             return result
         rel, index = self._index(number)
-        position = index.find(result.focus_node, result.path, result.value)
+        value = self._written.get(result.value or "", result.value)
+        position = index.find(result.focus_node, result.path, value)
         return replace(
             result,
             file=rel,

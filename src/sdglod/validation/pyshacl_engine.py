@@ -10,9 +10,19 @@ from __future__ import annotations
 import re
 
 from rdflib import Graph
+from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
 
-from .report import Severity, ShapesError, ValidationResult, node_id, nt, path_text
+from .report import (
+    IncomparableValues,
+    Severity,
+    ShapesError,
+    ValidationResult,
+    node_id,
+    nt,
+    path_text,
+)
+from .xsd import well_formed
 
 _SHAPES_HINT = "check the shapes against SHACL (run the tests: they check shapes with SHACL-SHACL)"
 
@@ -33,20 +43,63 @@ def validate_graphs(data: Graph, shapes: Graph) -> list[ValidationResult]:
             allow_warnings=False,
             do_owl_imports=False,
         )
-    except pyshacl.errors.ShapeLoadError as err:
-        raise ShapesError(f"the shapes cannot be used: {err}", hint=_SHAPES_HINT) from err
-    except pyshacl.errors.ConstraintLoadError as err:
-        raise ShapesError(f"a constraint cannot be used: {err}", hint=_SHAPES_HINT) from err
-    except pyshacl.errors.ReportableRuntimeError as err:
-        raise ShapesError(f"the shapes cannot be applied: {err}", hint=_SHAPES_HINT) from err
+    except Exception as err:
+        known = _known_error(err)
+        if known is None:
+            raise
+        raise known from err
     if not isinstance(report, Graph):
         # pyshacl returns a ValidationFailure object (not an exception) for unusable shapes.
         raise ShapesError(f"the shapes cannot be applied: {report}", hint=_SHAPES_HINT)
-    languages = _MessageLanguages(shapes)
-    results = [_result(report, node, languages) for node in report.objects(None, SH.result)]
-    if conforms != (not results):
+    nodes = list(report.objects(None, SH.result))
+    if conforms != (not nodes):
         raise RuntimeError("pyshacl's sh:conforms disagrees with its own results")
-    return results
+    languages = _MessageLanguages(shapes)
+    return [
+        _result(report, node, languages)
+        for node in nodes
+        if not _valid_in_xsd(report, node, shapes)
+    ]
+
+
+def _known_error(err: Exception) -> ShapesError | None:
+    """What a pyshacl failure means for the user, if it is one of those it can have."""
+    from pyparsing import ParseBaseException
+    from pyshacl import errors
+
+    if isinstance(err, errors.ShapeLoadError):
+        return ShapesError(f"the shapes cannot be used: {err}", hint=_SHAPES_HINT)
+    if isinstance(err, errors.ConstraintLoadError):
+        return ShapesError(f"a constraint cannot be used: {err}", hint=_SHAPES_HINT)
+    if isinstance(err, errors.ReportableRuntimeError):
+        return ShapesError(f"the shapes cannot be applied: {err}", hint=_SHAPES_HINT)
+    # A SPARQL query that does not parse or names an unknown prefix (check_expressions says
+    # where, unless the query gets its prefixes from other sh:declare than it names).
+    if isinstance(err, ParseBaseException):
+        return ShapesError(f"a SPARQL query of the shapes does not parse: {err}")
+    if _unknown_prefix(err):
+        return ShapesError(f"a SPARQL query of the shapes: {err}", hint=_SHAPES_HINT)
+    if isinstance(err, TypeError) and "not supported between instances of 'Literal'" in str(err):
+        return IncomparableValues(
+            f"pyshacl cannot compare two values of the data: {err}",
+            hint="write the literals that sh:lessThan or sh:lessThanOrEquals compare as valid "
+            "forms of their datatypes",
+        )
+    return None
+
+
+def _valid_in_xsd(report: Graph, node: object, shapes: Graph) -> bool:
+    """Whether result ``node`` is pyshacl's sh:datatype result for a literal of that very
+    datatype whose form XSD 1.1 allows but rdflib cannot read ("-0044-03-15"^^xsd:date)."""
+    if report.value(node, SH.sourceConstraintComponent) != SH.DatatypeConstraintComponent:
+        return False
+    value = report.value(node, SH.value)
+    datatype = shapes.value(report.value(node, SH.sourceShape), SH.datatype)
+    return (
+        isinstance(value, RdfLiteral)
+        and value.datatype == datatype
+        and well_formed(str(value), str(datatype)) is True
+    )
 
 
 def check_shapes(shapes: Graph) -> list[ValidationResult]:
@@ -58,6 +111,59 @@ def check_shapes(shapes: Graph) -> list[ValidationResult]:
         return []
     languages = _MessageLanguages(Graph())
     return [_result(report, node, languages) for node in report.objects(None, SH.result)]
+
+
+def check_expressions(shapes: Graph) -> list[ValidationResult]:
+    """The regular expressions (``sh:pattern``) that do not compile and the SPARQL queries
+    (``sh:select``, ``sh:ask``) that do not parse: SHACL-SHACL does not look inside them, and
+    pyshacl would fail on them halfway through a validation."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    # The prefixes a query may use: rdflib's own, and every sh:declare of the shapes (pyshacl
+    # gives a query only those its sh:prefixes names; the rest fails in validate_graphs).
+    known = {name: str(iri) for name, iri in Graph().namespaces()}
+    for declaration in shapes.objects(None, SH.declare):
+        for name in shapes.objects(declaration, SH.prefix):
+            for iri in shapes.objects(declaration, SH.namespace):
+                known[str(name)] = str(iri)
+    problems = []
+    for node, pattern in shapes.subject_objects(SH.pattern):
+        try:
+            re.compile(str(pattern))
+        except re.error as err:
+            problem = f"sh:pattern {nt(pattern)} is not a regular expression: {err}"
+            problems.append(_problem(node, SH.pattern, pattern, problem))
+    for predicate in (SH.select, SH.ask):
+        for node, query in shapes.subject_objects(predicate):
+            where = f"the SPARQL query of sh:{str(predicate).removeprefix(str(SH))}"
+            try:
+                translateQuery(parseQuery(str(query)), initNs=known)
+            except ParseBaseException as err:
+                problem = f"{where} does not parse at its line {err.lineno}, column {err.col}"
+                problems.append(_problem(node, predicate, query, f"{problem}: {err.msg}"))
+            except Exception as err:  # rdflib raises a bare Exception for an unknown prefix
+                if not _unknown_prefix(err):
+                    raise
+                problems.append(_problem(node, predicate, query, f"{where}: {err}"))
+    return problems
+
+
+def _unknown_prefix(error: Exception) -> bool:
+    return str(error).startswith("Unknown namespace prefix")
+
+
+def _problem(node: object, predicate: object, value: object, text: str) -> ValidationResult:
+    return ValidationResult(
+        severity=Severity.VIOLATION,
+        focus_node=node_id(node),
+        path=str(predicate),
+        value=nt(value),
+        messages={"en": text},
+        shape="",
+        component="",
+    )
 
 
 class _MessageLanguages:

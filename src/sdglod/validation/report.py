@@ -9,6 +9,10 @@ give that view of pyoxigraph terms and quads.
 
 from __future__ import annotations
 
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -144,6 +148,37 @@ class ShapesError(SdglodError):
     """The shapes themselves are unusable (exit code 2)."""
 
 
+class IncomparableValues(ShapesError):
+    """pyshacl cannot compare two values (``sh:lessThan``, ``sh:lessThanOrEquals``): rdflib
+    raises a TypeError for an ill-typed literal. The literal rules report the cause."""
+
+
+@contextmanager
+def rdflib_as_validation_needs() -> Iterator[None]:
+    """rdflib as validation uses it: literals keep their lexical forms, and no complaints.
+
+    By default rdflib rewrites the lexical forms it can read (``"1000000"^^xsd:double`` as
+    ``"1000000.0"``, ``"2021-09-24Z"^^xsd:date`` as ``"2021-09-24"``): pyshacl would then check
+    and report other literals than the store keeps and the dumps publish. rdflib also logs a
+    traceback for each literal it cannot read as a Python value ("Failed to convert Literal
+    lexical form") and warns about others; validation reports ill-typed literals itself, at
+    file and line (``literals.py``), so a run that passes prints nothing else.
+    """
+    import rdflib
+
+    logger = logging.getLogger("rdflib")
+    level, normalize = logger.level, rdflib.NORMALIZE_LITERALS
+    logger.setLevel(logging.ERROR)
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"rdflib\.")
+            yield
+    finally:
+        logger.setLevel(level)
+        rdflib.NORMALIZE_LITERALS = normalize
+
+
 # --- terms as results write them -------------------------------------------------------------
 
 
@@ -202,7 +237,7 @@ def triple_of(quad: Quad) -> tuple:
 
 
 def to_rdflib(term: NamedNode | BlankNode | Literal) -> object:
-    """The rdflib term for a pyoxigraph term."""
+    """The rdflib term for a pyoxigraph term (see :func:`rdflib_as_validation_needs`)."""
     if isinstance(term, NamedNode):
         return URIRef(term.value)
     if isinstance(term, BlankNode):

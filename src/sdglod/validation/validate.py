@@ -1,9 +1,11 @@
 """The validation stage's entry points: load the shapes, validate parsed sources against them.
 
-:func:`load_shapes` parses the shapes files and refuses shapes that break SHACL-SHACL (a check
-whose success is cached by content). :func:`validate` chooses the engine (the SPARQL engine
-where it gives pyshacl's results, pyshacl otherwise) and locates every result at the file and
-line where its focus node is described.
+:func:`load_shapes` parses the shapes files and refuses shapes that break SHACL-SHACL or whose
+regular expressions and SPARQL queries do not compile (a check whose success is cached by
+content). :func:`validate` checks the literals in the form the store keeps them (which is what
+is published), chooses the engine (the SPARQL engine where it gives pyshacl's results, pyshacl
+otherwise), adds sdglod's own literal rules, and locates every result at the file and line where
+its focus node is described.
 """
 
 from __future__ import annotations
@@ -21,12 +23,32 @@ from rdflib import Graph
 from ..errors import Location, ProjectError
 from ..project import RDF_SUFFIXES, GraphArea, Project, SourceFile
 from ..rdf.names import prefixed_name
-from ..rdf.sources import ParsedSource, Sources, load_paths, load_sources, parse_source
+from ..rdf.sources import (
+    ParsedSource,
+    Sources,
+    load_paths,
+    load_sources,
+    parse_source,
+    rdf_files,
+)
+from ..rdf.store import canonical_literals
 from ..rdf.writer import file_digest
 from ..version import __version__
+from .literals import literal_results, shape_names, without_repeats
 from .positions import Locator
-from .pyshacl_engine import check_shapes, validate_graphs
-from .report import Report, ShapesError, ValidationFailed, ValidationResult, triple_of
+from .pyshacl_engine import check_expressions, check_shapes, validate_graphs
+from .report import (
+    IncomparableValues,
+    Report,
+    Severity,
+    ShapesError,
+    ValidationFailed,
+    ValidationResult,
+    nt,
+    rdflib_as_validation_needs,
+    to_rdflib,
+    triple_of,
+)
 
 # ValidationFailed is imported from here by build.py (it belongs to report.py).
 __all__ = [
@@ -40,6 +62,7 @@ __all__ = [
 ]
 
 ENGINES = ("auto", "pyshacl", "sparql")
+_CHECKS = "shacl-shacl, expressions"  # what a cached check of the shapes covered
 
 
 @dataclass(frozen=True)
@@ -55,19 +78,15 @@ class Shapes:
 
 def load_shapes(project: Project, paths: Iterable[Path] | None = None) -> Shapes:
     """Parse the shapes files (``shapes/`` of the project unless ``paths`` are given)."""
-    given = list(paths) if paths is not None else [project.root / "shapes"]
-    files: list[Path] = []
-    for path in given:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise ShapesError("no such shapes file or folder", Location(path), "check the path")
+    if paths is not None:
+        files = [file for path in paths for file in rdf_files(path)]
+    else:
+        folder = project.root / "shapes"
+        files = sorted(p for p in folder.rglob("*") if p.suffix in RDF_SUFFIXES)
     if not files:
         raise ProjectError(
             "no SHACL shapes to validate against",
-            Location(given[0]),
+            Location(project.root / "shapes"),
             "add Turtle files with shapes to shapes/ (see shapes/README.md)",
         )
     area = GraphArea("shapes", f"{project.base}graph/shapes", ())
@@ -81,8 +100,9 @@ def load_shapes(project: Project, paths: Iterable[Path] | None = None) -> Shapes
         parsed = parse_source(SourceFile(path.resolve(), rel, area), project.base)
         parsed_files.append(parsed)
         quads += parsed.quads
-        for quad in parsed.quads:
-            graph.add(triple_of(quad))
+        with rdflib_as_validation_needs():
+            for quad in parsed.quads:
+                graph.add(triple_of(quad))
         prefixes.update(parsed.prefixes)
         digests[rel] = file_digest(path)
     for name, iri in prefixes.items():
@@ -107,24 +127,30 @@ def cache_dir() -> Path:
 
 
 def _check_shapes_once(project: Project, shapes: Shapes) -> None:
-    """Refuse shapes that break SHACL-SHACL; remember shapes that passed (the check takes ~1 s)."""
+    """Refuse shapes that break SHACL-SHACL, or whose regular expressions or SPARQL queries do
+    not compile; remember shapes that passed (the check takes ~1 s)."""
     # Keyed by content, so the cache is shared safely by every project (and every test).
-    content = json.dumps([*sorted(shapes.files.values()), __version__]).encode()
+    content = json.dumps([*sorted(shapes.files.values()), __version__, _CHECKS]).encode()
     marker = cache_dir() / "checked-shapes" / hashlib.sha256(content).hexdigest()
     if marker.exists():
         return
-    results = check_shapes(shapes.graph)
+    with rdflib_as_validation_needs():
+        results = check_shapes(shapes.graph)
+        broken = "break SHACL's own rules (SHACL-SHACL)"
+        if not results:
+            results = check_expressions(shapes.graph)
+            broken = "have expressions that cannot be used"
     if results:
         locator = Locator(project, Sources(list(shapes.parsed), shapes.prefixes))
         located = sorted((locator.locate(r) for r in results), key=ValidationResult.sort_key)
         lines = [
-            f"{r.location or '(shapes)'}: {prefixed_name(r.focus_node, shapes.prefixes)}: "
+            f"{r.location or '(shapes)'}: {_shape_name(r.focus_node, shapes.prefixes)}: "
             f"{r.message()}"
             for r in located[:10]
         ]
         raise ShapesError(
-            f"the shapes break SHACL's own rules (SHACL-SHACL), {len(results)} problems:\n  "
-            + "\n  ".join(lines),
+            f"the shapes {broken}, {len(results)} problems:\n  " + "\n  ".join(lines),
+            located[0].location,
             hint="fix the shapes at the places listed",
         )
     try:
@@ -134,53 +160,101 @@ def _check_shapes_once(project: Project, shapes: Shapes) -> None:
         pass  # a read-only checkout only loses the cache
 
 
+def _shape_name(node: str, prefixes: dict[str, str]) -> str:
+    return "a blank node" if node.startswith("_:") else prefixed_name(node, prefixes)
+
+
 def validate_project(
     project: Project,
     paths: list[Path] | None = None,
     shapes_paths: list[Path] | None = None,
     engine: str = "auto",
 ) -> Report:
-    """Parse the project's sources (or only ``paths``) and shapes, and validate."""
-    sources = load_paths(project, paths) if paths else load_sources(project)
-    return validate(project, sources, load_shapes(project, shapes_paths or None), engine)
+    """Parse the project's sources and shapes, and validate; with ``paths``, report only on
+    those files, validated in the context of the whole project (a file may refer to resources
+    that others describe)."""
+    if paths:
+        sources, given = load_paths(project, paths)
+    else:
+        sources, given = load_sources(project), None
+    shapes = load_shapes(project, shapes_paths or None)
+    return validate(project, sources, shapes, engine, only=given)
 
 
-def validate(project: Project, sources: Sources, shapes: Shapes, engine: str = "auto") -> Report:
+def validate(
+    project: Project,
+    sources: Sources,
+    shapes: Shapes,
+    engine: str = "auto",
+    *,
+    only: Iterable[str] | None = None,
+) -> Report:
     """Validate ``sources`` (parsed files of ``project``) against ``shapes``.
+
+    What is validated is what a store keeps and the dumps publish: each literal in the form the
+    store keeps it (``"007"^^xsd:integer`` as ``"7"``); sdglod's own literal rules
+    (``literals.py``) report, where the literals are written, those that are ill-typed and
+    those the store keeps in another form.
 
     ``engine``: ``pyshacl`` (the reference), ``sparql`` (the shapes compiled to SPARQL over
     Oxigraph, see ``sparql_engine/``; an error if the shapes or data need pyshacl) or ``auto``
     (``sparql`` where it gives pyshacl's results, messages included; pyshacl otherwise).
+    ``only``: the relative paths of the files to report on (default: all).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}")
-    found = None
+    with rdflib_as_validation_needs():
+        stored = canonical_literals(sources.typed_literals())
+        prefixes = {**shapes.prefixes, **sources.prefixes}
+        own = literal_results(sources, stored, prefixes)
+        names = shape_names(own, stored)
+        written = {nt(to_rdflib(s)): str(w) for w, s in stored.items()}
+        try:
+            raw, triples, engine = _run_engine(sources.with_literals(stored), shapes, engine)
+        except IncomparableValues:
+            # pyshacl stopped at an ill-typed literal; those are violations of their own, and
+            # the shapes can be applied once they are fixed.
+            if not any(r.severity is Severity.VIOLATION for r in own):
+                raise
+            raw, triples = [], len(sources)
+            engine = "sparql" if engine == "sparql" else "pyshacl"
+        found = without_repeats([*raw, *own], names)
+    locator = Locator(project, sources, only or (), written)
+    located = (locator.locate(r) for r in found)
+    chosen = None if only is None else set(only)
+    results = [r for r in located if chosen is None or r.file in chosen]
+    return Report(
+        results=tuple(sorted(results, key=ValidationResult.sort_key)),
+        files={
+            p.source.relpath: file_digest(p.source.path)
+            for p in sources.files
+            if chosen is None or p.source.relpath in chosen
+        },
+        shapes=shapes.files,
+        triples=triples,
+        prefixes=prefixes,
+        engine=engine,
+    )
+
+
+def _run_engine(
+    sources: Sources, shapes: Shapes, engine: str
+) -> tuple[list[ValidationResult], int, str]:
+    """The results of one engine (see :func:`validate`), the triples it saw and its name."""
     if engine != "pyshacl":
         from . import sparql_engine  # only when validating, like pyshacl
 
         try:
-            found = sparql_engine.validate_sources(sources, shapes.graph, engine == "auto")
+            raw, triples = sparql_engine.validate_sources(sources, shapes.graph, engine == "auto")
+            return raw, triples, "sparql"
         except sparql_engine.Unsupported as err:
             if engine == "sparql":
                 raise ShapesError(
                     f"the SPARQL engine cannot validate this: {err}",
                     hint="use --engine pyshacl (or auto, which falls back to pyshacl)",
                 ) from err
-    if found is None:
-        data = Graph()
-        for parsed in sources.files:
-            for quad in parsed.quads:
-                data.add(triple_of(quad))
-        found = (validate_graphs(data, shapes.graph), len(data))
-        engine = "pyshacl"
-    raw, triples = found
-    locator = Locator(project, sources)
-    results = tuple(sorted((locator.locate(r) for r in raw), key=ValidationResult.sort_key))
-    return Report(
-        results=results,
-        files={p.source.relpath: file_digest(p.source.path) for p in sources.files},
-        shapes=shapes.files,
-        triples=triples,
-        prefixes={**shapes.prefixes, **sources.prefixes},
-        engine="sparql" if engine != "pyshacl" else "pyshacl",
-    )
+    data = Graph()
+    for parsed in sources.files:
+        for quad in parsed.quads:
+            data.add(triple_of(quad))
+    return validate_graphs(data, shapes.graph), len(data), "pyshacl"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..errors import SdglodError
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_ROW_LIMIT = 10_000
@@ -27,3 +30,18 @@ class ServerConfig:
     base: str | None = None  # override of the project's base IRI
     backend: str | None = None  # a remote store's query URL to serve instead of the build
     static_site: bool = False  # pages for `sdglod export-static`: links to files, no endpoint
+
+    def __post_init__(self) -> None:
+        # A limit of 0 or less would refuse every request (a timeout of 0: every query a 503).
+        if not (self.timeout > 0 and math.isfinite(self.timeout)):
+            raise SdglodError(f"timeout {self.timeout!r}: give a positive number of seconds")
+        counts = {
+            "row_limit": (self.row_limit, 1),
+            "body_limit": (self.body_limit, 1),
+            "query_workers": (self.query_workers, 1),
+            "cache_entries": (self.cache_entries, 0),
+            "max_age": (self.max_age, 0),
+        }
+        for name, (value, least) in counts.items():
+            if value < least:
+                raise SdglodError(f"{name} {value!r}: give a whole number of {least} or more")

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ..describe.public_urls import CATALOG_TURTLE_FILE, VOID_FILE
+from ..errors import OutputError, os_error
 from ..project import Project
 from .app import create_app
 from .config import ServerConfig
@@ -179,11 +180,46 @@ async def _save_downloads(writer: _Writer, runtime: Runtime) -> None:
 
 
 def export_static(project: Project, folder: Path) -> ExportSummary:
-    """Write the site of ``project``'s current build into ``folder`` (emptied first)."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    return asyncio.run(_export(project, folder))
+    """Write the site of ``project``'s current build into ``folder``: a new or empty folder,
+    or an earlier export, which is emptied first (anything else is refused, never emptied)."""
+    _empty_for_export(folder, project)
+    try:
+        return asyncio.run(_export(project, folder))
+    except OSError as err:
+        raise os_error(err, err.filename or folder) from None
+
+
+def _empty_for_export(folder: Path, project: Project) -> None:
+    """Make ``folder`` an empty folder to export into, or raise an :class:`OutputError`."""
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"{folder} is a file, not a folder", hint="give a folder")
+        children = sorted(folder.iterdir()) if folder.exists() else []
+        if children and not _is_export(folder):
+            inside = folder.resolve() in (project.root, *project.root.parents)
+            raise OutputError(
+                f"{folder} is not empty and holds no earlier export"
+                + (" (it holds the project itself)" if inside else "")
+                + ": the export empties its folder first",
+                hint="give a new or empty folder, or one an earlier export-static wrote",
+            )
+        for child in children:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise os_error(err, folder) from None
+
+
+def _is_export(folder: Path) -> bool:
+    """Whether ``folder`` holds what an earlier export wrote (its ``.htaccess`` says so)."""
+    try:
+        with (folder / ".htaccess").open(encoding="utf-8") as rules:
+            return rules.readline() == HTACCESS.partition("\n")[0] + "\n"
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 HTACCESS = r"""# Apache rules for an sdglod static export (mod_rewrite, mod_headers, mod_mime).

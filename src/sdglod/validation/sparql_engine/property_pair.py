@@ -9,6 +9,7 @@ from rdflib import BNode, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SH
 
+from ..report import IncomparableValues
 from .base import Check, EngineBase, Row, sparql_term
 from .model import Shape, Unsupported
 
@@ -80,4 +81,5 @@ def less_than(value: object, other: object, strict: bool) -> bool:
     try:
         return bool(left < right) if strict else bool(left <= right)  # type: ignore[operator]
     except TypeError as err:
-        raise Unsupported(f"values that pyshacl cannot compare: {err}") from err
+        # pyshacl fails the same way on these values (see pyshacl_engine.validate_graphs).
+        raise IncomparableValues(f"pyshacl cannot compare two values of the data: {err}") from err
