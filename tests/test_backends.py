@@ -15,10 +15,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode
+from starlette.testclient import TestClient
 
 from sdglod.build import build
-from sdglod.errors import NoBuildError, QueryError, RemoteError
+from sdglod.cli import cli
+from sdglod.errors import ExitCode, NoBuildError, QueryError, RemoteError
 from sdglod.project import load_project
 from sdglod.query.backends import open_backend, project_vocabulary
 from sdglod.query.embedded import EmbeddedBackend
@@ -27,6 +30,7 @@ from sdglod.query.execute import (
     QueryFailed,
     QueryRequest,
     QuerySyntaxError,
+    ServiceRefused,
     UpdateRefused,
     run_query,
 )
@@ -34,6 +38,8 @@ from sdglod.query.remote import RemoteBackend
 from sdglod.query.results import AskResult, SelectResult
 from sdglod.rdf.names import Vocabulary
 from sdglod.rdf.store import Store
+from sdglod.web.app import create_app
+from sdglod.web.config import ServerConfig
 from sdglod.web.execution.jobs import QueryJob, StoreUnavailable, answer_job
 from sdglod.web.execution.remote_pool import RemotePool
 
@@ -215,3 +221,36 @@ def test_an_answer_cut_short_is_a_store_error_and_frees_pyoxigraph_in_its_own_th
     finally:
         server.shutdown()
         server.server_close()
+
+
+FEDERATED = "SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+
+
+def test_service_is_refused_on_the_one_path_unless_allowed(backend):
+    with pytest.raises(ServiceRefused) as refused:
+        backend.run(f"# a comment first\n{FEDERATED}")
+    assert refused.value.code == "service-refused"
+    assert (refused.value.location.line, refused.value.location.column) == (2, 19)
+    # Allowed, the query goes on to the engine (whose request to a closed port fails).
+    with pytest.raises((QueryError, RemoteError)) as tried:
+        backend.run(FEDERATED, allowed_services=["http://127.0.0.1:9/sparql"])
+    assert not isinstance(tried.value, ServiceRefused)
+
+
+def test_a_canned_query_with_service_is_refused_by_the_server_and_the_cli(tmp_path):
+    project = load_project(shutil.copytree(MINI, tmp_path / "mini"))
+    (project.root / "queries" / "federated.rq").write_text(
+        "#+ title@lv: Federēts\n#+ title@en: Federated\n"
+        "#+ description@lv: Vaicājums citam galapunktam.\n"
+        "#+ description@en: A query of another endpoint.\n\n" + FEDERATED + "\n",
+        encoding="utf-8",
+    )
+    build(project)
+    config = ServerConfig(project_root=project.root, timeout=5.0, query_workers=1)
+    with TestClient(create_app(config)) as client:
+        answer = client.get("/queries/federated.json")
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "service-refused"
+    result = CliRunner().invoke(cli, ["--project", str(project.root), "query", "federated"])
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "federated.rq:" in result.output and "--allow-service" in result.output

@@ -403,6 +403,15 @@ def test_publish_refuses_urls_that_do_not_parse_without_showing_a_password(built
     assert "s3cret" not in result.output
 
 
+@pytest.mark.parametrize(
+    "url", ["http://[::1", "http://editor:s3cret@[::1/q", "http://h:99999/q", "ftp://h/q"]
+)
+def test_a_publish_target_from_the_library_refuses_bad_urls_without_the_password(url):
+    with pytest.raises(PublishError, match="--endpoint") as refused:
+        Target.create(url, graph_store="http://127.0.0.1:1/s", timeout=5)
+    assert "s3cret" not in str(refused.value)
+
+
 def test_a_publish_target_checks_its_time_limit():
     for timeout in (0.0, -1.0, float("nan"), float("inf")):
         with pytest.raises(PublishError, match="--timeout"):

@@ -95,12 +95,6 @@ def test_an_event_has_exactly_its_own_outcomes(ask, event):
     assert names == [f"Piemēra {PHRASE[event]} vēstījums Nr. {n}" for n in numbers]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="queries/outcomes-by-sdg.rq orders by STRBEFORE/STRAFTER(?targetCode, '.'), which "
-    "are errors on an sdgo:SDGCodeCompact literal (not a string literal): the codes sort as "
-    "text, 16.10 before 16.7",
-)
 def test_outcomes_by_goal_in_numeric_order_of_their_targets(ask):
     goal = ask("outcomes-by-sdg", sdg="16")
     assert column(goal, "targetCode") == ["16.7", "16.10", "16.10", "16.10"]

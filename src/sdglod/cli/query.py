@@ -15,7 +15,7 @@ from ..project import Project
 from ..query.backends import open_backend, project_vocabulary
 from ..query.canned import PARAM_TYPES, CannedQuery, ParameterValueError, parse_value, run_canned
 from ..query.catalogue import find_query, load_queries
-from ..query.execute import Backend, check_services
+from ..query.execute import Backend
 from ..query.labels import fetch_labels, iris_in
 from ..query.results import DEFAULT_WIDTH, Result, TableStyle, format_table, write_result
 from ..rdf.formats import RESULT_FORMATS, result_format
@@ -102,14 +102,13 @@ def query_command(
     """Run the canned query NAME (see `sdglod queries`)."""
     project = project_of(ctx)
     canned = find_query(load_queries(project), name)
-    check_services(canned.text, allow_service, canned.path)
     given = _param_values(params)
     language = _language(lang)
     if language and canned.parameter("lang") and "lang" not in given:
         given["lang"] = language
     backend = open_backend(project, endpoint)
     vocabulary = project_vocabulary(project)
-    result = run_canned(backend, canned, given, project.base, vocabulary.prefixes)
+    result = run_canned(backend, canned, given, project.base, vocabulary.prefixes, allow_service)
     label_language = language or given.get("lang") or _default_lang(canned) or "en"
     _emit(result, format_name, backend, vocabulary, label_language, width)
 
@@ -136,7 +135,6 @@ def sparql_command(
     SERVICE (a federated query) is refused unless its endpoint is given with --allow-service.
     """
     text, source = _query_text(query_or_file)
-    check_services(text, allow_service, source)
     try:
         project: Project | None = project_of(ctx)
     except ProjectError:
@@ -145,7 +143,7 @@ def sparql_command(
         project = None  # a remote endpoint needs no project; prefixes are then unknown
     backend = open_backend(project, endpoint)
     vocabulary = project_vocabulary(project) if project else Vocabulary()
-    result = backend.run(text, source=source)
+    result = backend.run(text, source=source, allowed_services=allow_service)
     _emit(result, format_name, backend, vocabulary, _language(lang) or "en", width)
 
 

@@ -164,14 +164,18 @@ class Target:
         return self.graph_store or self.update or ""
 
 
+_URL_HINT = "e.g. --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store"
+
+
 def _split_user_info(url: str, option: str) -> tuple[str, Credentials | None]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (reading it checks it: a port out of range raises)
+    except ValueError as err:
+        # Not echoed: a URL that does not parse cannot be shown without its password.
+        raise PublishError(f"{option} is not a valid URL ({err})", hint=_URL_HINT) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PublishError(
-            f"{option} {redact(url)!r} is not an http(s) URL",
-            hint="e.g. --endpoint http://127.0.0.1:7878/query --graph-store "
-            "http://127.0.0.1:7878/store",
-        )
+        raise PublishError(f"{option} {redact(url)!r} is not an http(s) URL", hint=_URL_HINT)
     if parts.username is None and parts.password is None:
         return url, None
     found = Credentials(unquote(parts.username or ""), unquote(parts.password or ""))

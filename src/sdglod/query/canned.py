@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -228,7 +228,9 @@ def run_canned(
     given: Mapping[str, str] | None = None,
     base: str = "",
     prefixes: Mapping[str, str] | None = None,
+    allowed_services: Collection[str] = (),
 ) -> Result:
-    """Run ``query`` on ``backend`` with ``given`` parameter values (strings, as typed)."""
+    """Run ``query`` on ``backend`` with ``given`` parameter values (strings, as typed);
+    ``SERVICE`` may call only the endpoints in ``allowed_services``."""
     bindings = query.bind(given or {}, base, prefixes)
-    return backend.run(query.text, bindings, source=query.path)
+    return backend.run(query.text, bindings, source=query.path, allowed_services=allowed_services)

@@ -1,10 +1,11 @@
 """One way to run a query, whatever runs it.
 
 The CLI, the server's query workers and the remote store behind ``serve --backend`` all go
-through :func:`run_query`: it refuses SPARQL Update before any engine sees the text, lets the
-backend evaluate the query (bound parameters, dataset, base IRI, row limit), and turns what the
-engine says about a query it cannot parse or run into one kind of error, with the line and
-column where the parser stopped. A backend only evaluates; it never decides what an error is.
+through :func:`run_query`: it refuses SPARQL Update, and ``SERVICE`` to endpoints nobody
+allowed, before any engine sees the text; lets the backend evaluate the query (bound
+parameters, dataset, base IRI, row limit); and turns what the engine says about a query it
+cannot parse or run into one kind of error, with the line and column where the parser stopped.
+A backend only evaluates; it never decides what an error is.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class QueryRequest:
     named_graphs: tuple[str, ...] | None = None
     base: str | None = None
     limit: int | None = None
+    allowed_services: tuple[str, ...] = ()  # endpoints that SERVICE may call
 
 
 @dataclass(frozen=True)
@@ -102,14 +104,20 @@ class Backend(ABC):
         bindings: Mapping[str, Term] | None = None,
         *,
         source: Path | None = None,
+        allowed_services: Collection[str] = (),
     ) -> Result:
-        """Run ``sparql`` with the variables of ``bindings`` bound; the whole result."""
-        return run_query(self, QueryRequest(sparql, bindings or {}, source)).result
+        """Run ``sparql`` with the variables of ``bindings`` bound; the whole result.
+        ``SERVICE`` may call only the endpoints in ``allowed_services``."""
+        request = QueryRequest(
+            sparql, bindings or {}, source, allowed_services=tuple(allowed_services)
+        )
+        return run_query(self, request).result
 
 
 def run_query(backend: Backend, request: QueryRequest) -> QueryOutcome:
     """Run ``request`` on ``backend``: the one path every query takes."""
     check_query(request.text, request.source)
+    check_services(request.text, request.allowed_services, request.source)
     try:
         return backend.evaluate(request)
     except SyntaxError as err:

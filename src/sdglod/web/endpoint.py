@@ -16,7 +16,8 @@ from urllib.parse import parse_qsl
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from starlette.requests import Request
 
-from ..query.sparql_text import SparqlTextError, is_update, operation, service_endpoints
+from ..query.execute import ServiceRefused, UpdateRefused, check_query, check_services
+from ..query.sparql_text import SparqlTextError, operation
 from ..rdf.formats import (
     BOOLEAN,
     GRAPH,
@@ -160,26 +161,29 @@ async def read_protocol_request(request: Request, body_limit: int) -> ProtocolRe
     )
 
 
+_SERVICE_HINT = "ask the operator to allow the endpoint (sdglod serve --allow-service URL)"
+
+
 def query_kind(text: str, allowed_services: tuple[str, ...]) -> str | None:
     """The kind of result ``text`` gives (solutions, boolean, graph); refuses updates and
-    federated queries. ``None`` if the text cannot be read lexically (the engine will say)."""
+    federated queries before a worker is asked (the same checks as every query's, in
+    :func:`~sdglod.query.execute.run_query`). ``None`` if the text cannot be read lexically
+    (the engine will say)."""
     if not text.strip():
         raise HttpError("bad-request", "the query is empty", hint="give query=SELECT …")
     try:
-        if is_update(text):
-            raise HttpError(
-                "update-refused",
-                f"SPARQL Update ({operation(text)}) is refused: the endpoint is read-only",
-                hint="use SELECT, ASK, CONSTRUCT or DESCRIBE",
-            )
-        for endpoint in service_endpoints(text):
-            if endpoint is None or endpoint not in allowed_services:
-                shown = f"<{endpoint}>" if endpoint else "an endpoint named by a variable"
-                raise HttpError(
-                    "service-refused",
-                    f"SERVICE {shown} is refused: this server does not send queries elsewhere",
-                    hint="ask the operator to allow the endpoint (sdglod serve --allow-service)",
-                )
+        check_query(text)
+        check_services(text, allowed_services)
+    except (UpdateRefused, ServiceRefused) as err:
+        where = err.location
+        raise HttpError(
+            err.code,
+            err.message,
+            hint=_SERVICE_HINT if isinstance(err, ServiceRefused) else err.hint,
+            line=where.line if where else None,
+            column=where.column if where else None,
+        ) from None
+    try:
         return KIND_OF_FORM.get(operation(text) or "")
     except SparqlTextError:
         return None

@@ -8,7 +8,7 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -210,6 +210,8 @@ class Runtime:
 
     async def answer(self, job: QueryJob, timeout: float) -> QueryAnswer:
         """The answer to ``job``: from the cache, or run within ``timeout`` seconds."""
+        # The server's rule for federated queries holds for every job, whichever route made it.
+        job = replace(job, allowed_services=self.config.allowed_services)
         key = job.key()
         cached = self.cache.get(key)
         if cached is not None:

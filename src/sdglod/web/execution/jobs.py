@@ -33,6 +33,7 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     base: str | None = None  # what relative IRIs in the query resolve against
+    allowed_services: tuple[str, ...] = ()  # endpoints that SERVICE may call
 
     def key(self) -> str:
         """A stable text that identifies the job's result (for caches and ETags)."""
@@ -48,6 +49,7 @@ class QueryJob:
             "default_graphs": None if self.default_graphs is None else list(self.default_graphs),
             "named_graphs": None if self.named_graphs is None else list(self.named_graphs),
             "base": self.base,
+            "allowed_services": list(self.allowed_services),
         }
 
     @classmethod
@@ -63,6 +65,7 @@ class QueryJob:
             payload["limit"],
             dict(payload.get("bindings") or {}),
             base=payload.get("base"),
+            allowed_services=tuple(payload.get("allowed_services") or ()),
             **graphs,
         )
 
@@ -73,6 +76,7 @@ class QueryJob:
             {name: term_from_ntriples(text) for name, text in self.bindings.items()},
             default_graphs=self.default_graphs,
             named_graphs=self.named_graphs,
+            allowed_services=self.allowed_services,
             base=self.base,
             limit=self.limit,
         )
