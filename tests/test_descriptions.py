@@ -205,10 +205,17 @@ def test_void_example_resources_are_chosen_from_the_data(store, void):
     examples = {
         r["x"].value for r in void.query(f"SELECT ?x {{ <{DATASET}> <{VOID}exampleResource> ?x }}")
     }
-    # The rule picks what the dataset is about and one resource of each class our ontology
-    # declares; that gives the conference and an outcome, among others.
+    # The rule picks what the dataset's description says it is about, the three latest events
+    # not part of another, and one resource of each class our ontology declares; that gives
+    # the conference and an outcome, among others.
     assert "https://w3id.org/sdglod/id/event/baltic-sdg-2021" in examples
     assert any("/id/outcome/" in iri for iri in examples)
+    latest = store.query(
+        "SELECT ?e { ?e a <http://schema.org/Event> ; <http://schema.org/startDate> ?start "
+        "FILTER NOT EXISTS { ?e <http://schema.org/superEvent> ?whole } } "
+        "ORDER BY DESC(?start) ?e LIMIT 3"
+    )
+    assert {row["e"].value for row in latest} <= examples
     for iri in examples:
         assert bool(store.query(f"ASK {{ <{iri}> ?p ?o }}")), iri
         assert "#" not in iri
@@ -368,11 +375,12 @@ def test_schema_org_dataset_invents_no_address(schema_org, store):
     assert "sameAs" not in schema_org
     assert schema_org["url"] == "https://w3id.org/sdglod/"
     assert schema_org["license"] == "https://creativecommons.org/licenses/by/4.0/"
-    # The time of what the dataset is about (the conference first); every country described.
+    # The time of all the events in the data (an event without an end counts with its
+    # start), whatever the description says it is about; every country the data names.
     (period,) = store.query(
-        f"""SELECT (MIN(STR(?start)) AS ?from) (MAX(STR(?end)) AS ?to) {{
-        <{DATASET}> <http://schema.org/about> ?e .
-        ?e <http://schema.org/startDate> ?start ; <http://schema.org/endDate> ?end }}"""
+        """SELECT (MIN(STR(?start)) AS ?from) (MAX(STR(COALESCE(?end, ?start))) AS ?to) {
+        ?e a <http://schema.org/Event> ; <http://schema.org/startDate> ?start
+        OPTIONAL { ?e <http://schema.org/endDate> ?end } }"""
     )
     assert schema_org["temporalCoverage"] == f"{period['from'].value}/{period['to'].value}"
     places = {c["@id"] for c in schema_org["spatialCoverage"]["containsPlace"]}

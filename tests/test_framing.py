@@ -19,7 +19,8 @@ from sdglod.rdf.writer import Dumper
 OTHER_BASE = "https://data.example.org/"
 
 # The frame written independently as SPARQL: the statements of every event that is not part of
-# another, of its parts and the events it marks (recursively), their organisers and partners
+# another, of its parts (linked either way) and the events it marks (recursively), their
+# organisers and partners
 # and their addresses, the organising people and their affiliations (with addresses), place
 # and funding, and the outcomes they generated with their target links, the targets they serve
 # and those targets' goals.
@@ -30,7 +31,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
 CONSTRUCT { ?n ?p ?o } WHERE {
   ?root a schema:Event . FILTER NOT EXISTS { ?root schema:superEvent ?whole }
-  ?root (schema:subEvent|sdglod:marksAnniversaryOf)* ?event .
+  ?root (schema:subEvent|^schema:superEvent|sdglod:marksAnniversaryOf)* ?event .
   {
     # Zero steps: the event itself (a BIND here would see ?event unbound: groups are
     # evaluated bottom-up).
@@ -200,3 +201,40 @@ def test_each_node_once_and_reverse_links_on_a_small_graph():
             },
         }
     ]
+
+
+def test_a_part_named_only_from_its_whole_is_nested_not_a_tree_of_its_own():
+    """schema:subEvent alone makes a part, as schema:superEvent alone does: every event is
+    written once, the parts inside their whole, however the link is stated."""
+    schema = "http://schema.org/"
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    whole, named, pointing = (NamedNode(f"https://x.org/{n}") for n in ("a", "b", "c"))
+    store = Store.in_memory(
+        [
+            *(Quad(e, rdf_type, NamedNode(schema + "Event")) for e in (whole, named, pointing)),
+            Quad(whole, NamedNode(schema + "subEvent"), named),
+            Quad(pointing, NamedNode(schema + "superEvent"), whole),
+        ]
+    )
+    document = framed_events(in_dump_order(store.quads()), {"@vocab": schema})
+    assert [tree["@id"] for tree in document["@graph"]] == ["https://x.org/a"]
+    (tree,) = document["@graph"]
+    assert tree["subEvent"] == {"@id": "https://x.org/b", "@type": "Event"}
+    assert tree["@reverse"]["superEvent"] == {"@id": "https://x.org/c", "@type": "Event"}
+
+
+def test_events_that_are_parts_of_each_other_still_get_a_tree():
+    """Parts in a circle have no whole to start from: the first of them is a tree."""
+    schema = "http://schema.org/"
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    a, b = NamedNode("https://x.org/a"), NamedNode("https://x.org/b")
+    store = Store.in_memory(
+        [
+            *(Quad(e, rdf_type, NamedNode(schema + "Event")) for e in (a, b)),
+            Quad(a, NamedNode(schema + "superEvent"), b),
+            Quad(b, NamedNode(schema + "superEvent"), a),
+        ]
+    )
+    document = framed_events(in_dump_order(store.quads()), {"@vocab": schema})
+    assert [tree["@id"] for tree in document["@graph"]] == ["https://x.org/a"]
+    assert document["@graph"][0]["@reverse"]["superEvent"]["@id"] == "https://x.org/b"

@@ -39,7 +39,10 @@ UPDATE = os.environ.get("SDGLOD_UPDATE_FIXTURES") == "1"
 # The real defaults name the conference and its autumn; on the fixture, every IRI parameter
 # with a default names one of its events instead, and dates span its year.
 MULTI_FOCUS = "id/event/example-museum-night-2031"
-MULTI_GIVEN = {"campaigns-and-events": {"from": "2031-01-01", "to": "2031-12-31"}}
+MULTI_GIVEN = {
+    "campaigns-and-events": {"from": "2031-01-01", "to": "2031-12-31"},
+    "organization-events": {"organization": "id/organization/example-regional-library"},
+}
 BASE = "https://w3id.org/sdglod/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -376,6 +379,8 @@ def test_continuation_lines_join_and_the_header_reads_back(tmp_path):
             "required": False,
             "default": "3",
             "values": ["1", "3"],
+            "values_where": None,
+            "names": None,
             "description": {"lv": "Apraksts", "en": "Description"},
         }
     ]

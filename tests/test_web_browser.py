@@ -152,8 +152,8 @@ def test_landing_and_resource_pages_in_both_languages(page, server, lang):
     assert page.locator("svg.chart rect").count() == 17
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"landing-{lang}.png"), full_page=True)
-    # Follow the conference at a glance to its page, then an organiser, then back by a link.
-    page.click("section.glance h2 a")
+    # Follow the conference from the list of events to its page, then an organiser, then back.
+    page.click("section.events .event-name a[href*='/id/event/baltic-sdg-2021.html']")
     page.wait_for_url("**/id/event/baltic-sdg-2021.html*")
     assert page.locator("html").get_attribute("lang") == lang
     heading = page.inner_text("h1")

@@ -110,7 +110,7 @@ def test_the_html_view_has_the_form_the_sparql_and_a_table(client):
     html = page.text
     assert '<html lang="en">' in html
     assert 'name="sdg"' in html and 'value="4.7"' in html
-    assert "SELECT $sdg" in html  # the SPARQL text
+    assert "SELECT DISTINCT $sdg" in html  # the SPARQL text
     assert "<table" in html and "Conference message no. 1" in html
     assert 'href="/queries/outcomes-by-sdg.csv?sdg=4.7' in html
 

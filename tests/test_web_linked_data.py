@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import backend_for, copy_project
 from crawl import BROWSER, Links, crawl, internal, minted
+from markupsafe import escape
 from pyoxigraph import RdfFormat, parse
 from starlette.testclient import TestClient
 
@@ -28,6 +31,9 @@ RDF = {
     "application/n-triples": RdfFormat.N_TRIPLES,
     "application/rdf+xml": RdfFormat.RDF_XML,
 }
+
+
+MINI = Path(__file__).parent / "fixtures" / "mini-project"
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
@@ -188,11 +194,13 @@ def test_pages_have_an_etag_and_answer_304_and_stay_the_same(client, path):
     assert unchanged.status_code == 304 and unchanged.content == b""
 
 
-def test_the_landing_page(client):
+def test_the_landing_page(client, store):
     page = client.get("/", params={"lang": "en"}, headers=BROWSER).text
-    assert (
-        "Localising the SDGs through Baltic museums and libraries (2021): knowledge graph" in page
+    (title,) = store.query(
+        "SELECT ?t { ?d a <http://schema.org/Dataset> ; <http://purl.org/dc/terms/title> ?t "
+        'FILTER(LANG(?t) = "en") }'
     )
+    assert f">{escape(title['t'].value)}</h1>" in page
     assert "creativecommons.org/licenses/by/4.0" in page and "sdglod project" in page
     bars = re.findall(r'<rect [^>]*fill="(#[0-9A-F]{6})"', page)
     assert len(bars) == 17 and "#C5192D" in bars  # a bar per goal in its colour
@@ -205,7 +213,16 @@ def test_the_landing_page(client):
         'href="/sitemap.xml"',
     ):
         assert link in page
-    assert ">At a glance: " in page and "Conference message no. 4" in page
+    # Every event that is not part of another is listed, newest first, with its parts under it.
+    top_level = store.query(
+        "SELECT ?e ?start { ?e a <http://schema.org/Event> ; <http://schema.org/startDate> ?start "
+        "FILTER NOT EXISTS { ?e <http://schema.org/superEvent> ?whole } } ORDER BY DESC(?start) ?e"
+    )
+    listed = re.findall(r'<span class="event-name"><a href="([^"?]+)', page)
+    assert listed == [row["e"].value.removeprefix(BASE[:-1]) + ".html" for row in top_level]
+    parts = "".join(re.findall(r'<ul class="parts".*?</ul>', page, re.S))
+    for row in store.query("SELECT ?p { ?p <http://schema.org/superEvent> ?e }"):
+        assert row["p"].value.removeprefix(BASE[:-1]) + ".html" in parts
 
 
 def test_browse_lists_every_resource_of_a_type(client):
@@ -289,8 +306,8 @@ def test_the_static_export_has_pages_documents_and_server_rules(exported, store)
     assert "return 303" in (folder / "nginx.conf").read_text()
 
 
-def test_every_link_of_the_static_site_is_a_file_of_it(exported):
-    folder = exported.folder
+def assert_every_link_is_a_file(folder) -> None:
+    """Every internal link of every page of a static export is a file of it."""
     for page in folder.rglob("*.html"):
         parser = Links()
         parser.feed(page.read_text(encoding="utf-8"))
@@ -305,6 +322,10 @@ def test_every_link_of_the_static_site_is_a_file_of_it(exported):
                 file = file / "index.html"
             assert file.is_file(), f"{where} links to {href}, which the export does not have"
             assert "/sparql" not in path
+
+
+def test_every_link_of_the_static_site_is_a_file_of_it(exported):
+    assert_every_link_is_a_file(exported.folder)
 
 
 def test_void_catalog_and_schema_org_descriptions_are_served(client):
@@ -328,3 +349,23 @@ def test_void_catalog_and_schema_org_descriptions_are_served(client):
 def test_the_static_export_has_the_descriptions(exported):
     for name in (".well-known/void", "catalog", "dumps/events.framed.jsonld", "dumps/void.ttl"):
         assert (exported.folder / name).is_file(), name
+
+
+HOSTILE_NAME = '</script><script>alert("x")</script><!-- <b>'
+
+
+def test_a_hostile_name_stays_text_in_the_page_and_its_embedded_json_ld(tmp_path):
+    project = load_project(shutil.copytree(MINI, tmp_path / "mini"))
+    events = project.root / "data" / "events.ttl"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace('"Poetry evening"@en', f"{json.dumps(HOSTILE_NAME)}@en"))
+    build(project)
+    with TestClient(create_app(ServerConfig(project_root=project.root, query_workers=1))) as app:
+        page = app.get("/id/event/poetry-evening.html?lang=en").text
+    embedded = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+    assert embedded, "the page embeds its schema.org JSON-LD"
+    for block in embedded:
+        assert "<" not in block  # nothing in it can end the element or open a comment
+    names = json.dumps(json.loads(embedded[0]), ensure_ascii=False)
+    assert json.dumps(HOSTILE_NAME, ensure_ascii=False)[1:-1] in names
+    assert "<script>alert" not in page.replace(str(escape(HOSTILE_NAME)), "")

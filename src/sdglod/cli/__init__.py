@@ -6,7 +6,7 @@ modules each add the commands of one stage (build, validate, query, serve, publi
 
 from __future__ import annotations
 
-from . import build, publish, query, serve, validate  # noqa: F401  (they add their commands)
+from . import build, new, publish, query, serve, validate  # noqa: F401  (they add their commands)
 from .group import cli
 
 __all__ = ["cli", "main"]

@@ -13,7 +13,14 @@ import click
 from ..errors import Location, ProjectError, QueryError, os_error
 from ..project import Project
 from ..query.backends import open_backend, project_vocabulary
-from ..query.canned import PARAM_TYPES, CannedQuery, ParameterValueError, parse_value, run_canned
+from ..query.canned import (
+    PARAM_TYPES,
+    CannedQuery,
+    ParameterValueError,
+    list_values,
+    parse_value,
+    run_canned,
+)
 from ..query.catalogue import find_query, load_queries
 from ..query.execute import Backend
 from ..query.labels import fetch_labels, iris_in
@@ -83,6 +90,12 @@ def list_queries(ctx: click.Context, format_name: str, lang: str | None) -> None
     metavar="NAME=VALUE",
     help="A parameter value; repeat for more.",
 )
+@click.option(
+    "--values",
+    "values_of",
+    metavar="PARAM",
+    help="List the valid values of parameter PARAM instead of running the query.",
+)
 @_lang_option
 @_format_option
 @_endpoint_option
@@ -93,6 +106,7 @@ def query_command(
     ctx: click.Context,
     name: str,
     params: tuple[str, ...],
+    values_of: str | None,
     lang: str | None,
     format_name: str | None,
     endpoint: str | None,
@@ -108,7 +122,11 @@ def query_command(
         given["lang"] = language
     backend = open_backend(project, endpoint)
     vocabulary = project_vocabulary(project)
-    result = run_canned(backend, canned, given, project.base, vocabulary.prefixes, allow_service)
+    if values_of is not None:
+        result = list_values(backend, canned, values_of, project.base, vocabulary.prefixes)
+    else:
+        prefixes = vocabulary.prefixes
+        result = run_canned(backend, canned, given, project.base, prefixes, allow_service)
     label_language = language or given.get("lang") or _default_lang(canned) or "en"
     _emit(result, format_name, backend, vocabulary, label_language, width)
 

@@ -4,8 +4,9 @@ It takes the built store, its distinct triples and the dumps written, and gives 
 description (:mod:`.void`), the DCAT-AP catalogue record (:mod:`.dcat`), the schema.org
 ``Dataset`` for search engines (:mod:`.schema_org`), all written by
 :func:`~.write.write_descriptions` from the facts read once (:mod:`.facts`), and the framed
-JSON-LD dump of the events (:mod:`.framing`). The public addresses they name are made in
-:mod:`.public_urls`, which the server uses too.
+JSON-LD dump of the events (:mod:`.framing`). Which events the data holds, and the time they
+span, is read from the data (:mod:`.events`), never from the dataset's own description alone.
+The public addresses they name are made in :mod:`.public_urls`, which the server uses too.
 
 Modules of this package import its submodules, never the package itself.
 """

@@ -118,7 +118,7 @@ class _CatalogBuilder:
         )
         # The IRI is the dataset's identifier: minted in the data, not made up here.
         g.add(ds, DCT + "identifier", Literal(ds))
-        g.add_all(ds, DCAT + "keyword", data.literals(DCAT + "keyword", SCHEMA + "keywords"))
+        g.add_all(ds, DCAT + "keyword", facts.keywords)
         self.published(ds)
         g.add_all(ds, DCT + "creator", data.iris(DCT + "creator", SCHEMA + "creator"))
         g.add_all(ds, DCT + "modified", data.literals(DCT + "modified")[:1])

@@ -2,9 +2,11 @@
 and the resources it names (:func:`gather_facts`), the statistics of the built graph and the
 dumps written, with their sizes and checksums.
 
-Nothing the descriptions say is copied by hand: titles, licence, publisher, dates and keywords
-come from the dataset's description (the one resource typed ``void:Dataset``, ``dcat:Dataset``
-or ``schema:Dataset``), the rest from the built data and files.
+Nothing the descriptions say is copied by hand: titles, licence, publisher and dates come from
+the dataset's description (the one resource typed ``void:Dataset``, ``dcat:Dataset`` or
+``schema:Dataset``); what the data covers (its events, their time, its countries, the SDG goals
+its outcomes serve) from the built data, so that an event added in ``data/`` counts without
+editing the description; the rest from the files of the build.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..rdf.namespaces import DCAT, DCT, RDF_TYPE, SCHEMA, SDGLOD, SDGO, SKOS, VO
 from ..rdf.store import Store
 from ..rdf.writer import file_digest
 from .authorities import EU_FILE_TYPES
+from .events import event_period, latest_events
 from .graph import Term, sort_key
 from .texts import TEXT_LANGUAGES
 
@@ -168,6 +171,11 @@ def dump_files(dumps: Mapping[str, Path], framed: str | None = None) -> list[Dum
 # --- What the data says, read once ----------------------------------------------------------
 
 
+# How many of the latest events the descriptions name (as what the dataset is about and in
+# its keywords): enough for every event of a small dataset, a bounded document for a big one.
+NAMED_EVENTS = 20
+
+
 @dataclass(frozen=True)
 class DatasetFacts:
     """What the descriptions take from the store about a dataset, gathered by a few queries."""
@@ -179,7 +187,8 @@ class DatasetFacts:
     themes: tuple[Resource, ...]
     schemes: tuple[Resource, ...]
     sources: tuple[Resource, ...]
-    about: tuple[Resource, ...]
+    about: tuple[Resource, ...]  # what the description names, then the latest events
+    events: tuple[Resource, ...] = ()  # the latest events not part of another, newest first
 
     @property
     def publisher(self) -> Resource | None:
@@ -199,6 +208,27 @@ class DatasetFacts:
         titles = self.dataset.literals(DCT + "title", SCHEMA + "name")
         return sorted({lit.language for lit in titles if lit.language}) or list(TEXT_LANGUAGES)
 
+    @property
+    def keywords(self) -> list[Literal]:
+        """The description's own keywords, then the names of the SDG goals the outcomes serve
+        and of the latest events: words the data gives, none made up."""
+        found = [
+            *self.dataset.literals(SCHEMA + "keywords", DCAT + "keyword"),
+            *(name for theme in self.themes for name in theme.literals(SCHEMA + "name")),
+            *(name for event in self.events for name in event.literals(SCHEMA + "name")),
+        ]
+        return list(dict.fromkeys(found))
+
+
+def _countries(store: Store) -> list[str]:
+    """Every country the data names: described as a ``schema:Country`` or given as the
+    country of an address."""
+    rows = store.query(
+        f"SELECT DISTINCT ?c WHERE {{ {{ ?c a <{SCHEMA}Country> }} UNION "
+        f"{{ ?address <{SCHEMA}addressCountry> ?c }} FILTER(isIRI(?c)) }} ORDER BY ?c"
+    )
+    return [row["c"].value for row in rows]
+
 
 def gather_facts(store: Store, dataset: str) -> DatasetFacts:
     """Read the description of ``dataset`` and what the descriptions derive from the data."""
@@ -208,19 +238,11 @@ def gather_facts(store: Store, dataset: str) -> DatasetFacts:
         *description.iris(DCT + "creator", SCHEMA + "creator"),
     }
     agents = {iri: describe(store, iri) for iri in sorted(agent_iris)}
-    countries = tuple(
-        describe(store, row["c"].value)
-        for row in store.query(
-            f"SELECT DISTINCT ?c WHERE {{ ?c a <{SCHEMA}Country> FILTER(isIRI(?c)) }} ORDER BY ?c"
-        )
-    )
-    about = tuple(describe(store, iri) for iri in description.iris(SCHEMA + "about"))
-    # The time the dataset covers: the dates of what it is about.
-    starts = [lit for r in about for lit in r.literals(SCHEMA + "startDate")]
-    ends = [lit for r in about for lit in r.literals(SCHEMA + "endDate")] or starts
-    period = None
-    if starts:
-        period = (min(starts, key=lambda x: x.value), max(ends, key=lambda x: x.value))
+    countries = tuple(describe(store, iri) for iri in _countries(store))
+    events = tuple(describe(store, iri) for iri in latest_events(store, NAMED_EVENTS))
+    named = dict.fromkeys([*description.iris(SCHEMA + "about"), *(e.iri for e in events)])
+    known = {event.iri: event for event in events}
+    about = tuple(known.get(iri) or describe(store, iri) for iri in named)
     # The SDG goals that the outcomes serve are the dataset's themes.
     goal_rows = store.query(
         f"SELECT DISTINCT ?goal WHERE {{ ?outcome <{SDGLOD}servesTarget> ?target . "
@@ -232,4 +254,14 @@ def gather_facts(store: Store, dataset: str) -> DatasetFacts:
         for iri in sorted({s for theme in themes for s in theme.iris(SKOS + "inScheme")})
     )
     sources = tuple(describe(store, iri) for iri in description.iris(DCT + "source"))
-    return DatasetFacts(description, agents, countries, period, themes, schemes, sources, about)
+    return DatasetFacts(
+        description,
+        agents,
+        countries,
+        event_period(store),
+        themes,
+        schemes,
+        sources,
+        about,
+        events,
+    )

@@ -55,7 +55,8 @@ EVENT_FRAME: Mapping[str, Frame] = {
             SCHEMA + "funding": "leaf",
             SDGLOD + "marksAnniversaryOf": "event",
         },
-        reverse={PROV + "wasGeneratedBy": "outcome"},
+        # A part that names its whole (schema:superEvent) without the whole naming it.
+        reverse={PROV + "wasGeneratedBy": "outcome", SCHEMA + "superEvent": "event"},
     ),
     "agent": Frame(embed={SCHEMA + "address": "leaf"}),
     "person": Frame(embed={SCHEMA + "affiliation": "agent"}),
@@ -68,6 +69,7 @@ EVENT_FRAME: Mapping[str, Frame] = {
 ROOT_KIND = "event"
 _EVENT = NamedNode(SCHEMA + "Event")
 _SUPER_EVENT = SCHEMA + "superEvent"
+_SUB_EVENT = SCHEMA + "subEvent"
 
 
 class _Graph:
@@ -103,10 +105,15 @@ class _Graph:
                 events.append(subject)  # type: ignore[arg-type]
             elif predicate == _SUPER_EVENT:
                 parts.add(subject)
+            elif predicate == _SUB_EVENT and isinstance(triple.object, NamedNode):
+                # A part named only from its whole is a part too: it is nested there.
+                parts.add(triple.object)
         if current is not None:
             self.span[current] = (start, len(triples))
-        # Trees start at the events that are not part of another event.
-        self.roots = [e for e in events if isinstance(e, NamedNode) and e not in parts]
+        # Trees start at the events that are not part of another event (the rule of
+        # ``events.TOP_LEVEL_EVENT``, which the descriptions and pages use).
+        self.events = [e for e in events if isinstance(e, NamedNode)]
+        self.roots = [e for e in self.events if e not in parts]
 
     def out(self, node: NamedNode) -> list[tuple[str, Term]]:
         """What ``node`` says: (predicate, object), in the order of the triples."""
@@ -201,7 +208,8 @@ class _Tree:
 def event_trees(
     triples: Sequence[Triple], context: dict[str, str], frame: Mapping[str, Frame] = EVENT_FRAME
 ) -> Iterator[dict]:
-    """One tree per event that is not part of another, in the order of their IRIs.
+    """One tree per event that is not part of another, in the order of their IRIs (then one
+    per circle of events that are parts of each other), so that every event is in a tree.
 
     ``triples`` are the distinct triples of the union of all graphs in the dumps' order
     (:attr:`Dumper.triples <sdglod.rdf.writer.Dumper.triples>`): grouped by subject and
@@ -210,9 +218,18 @@ def event_trees(
     """
     graph = _Graph(triples, frame)
     compactor = _Compact(context)
+    reached: set[NamedNode] = set()
     for root in graph.roots:
         tree = _Tree(graph, compactor, root, ROOT_KIND)
+        reached.update(node for node, kinds in tree.kinds.items() if ROOT_KIND in kinds)
         yield tree.node(root)
+    # Parts no whole leads to (parts of each other, in a circle): the first of them is a tree,
+    # so that every event is in the dump.
+    for event in graph.events:
+        if event not in reached:
+            tree = _Tree(graph, compactor, event, ROOT_KIND)
+            reached.update(node for node, kinds in tree.kinds.items() if ROOT_KIND in kinds)
+            yield tree.node(event)
 
 
 def framed_events(

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from pyoxigraph import Literal
 
-from ..rdf.namespaces import DCAT, DCT, OWL, RDF_TYPE, SCHEMA
+from ..rdf.namespaces import DCT, OWL, RDF_TYPE, SCHEMA
 from .facts import DatasetFacts, DumpFile, Resource
 from .graph import Term
 from .public_urls import PublicUrls
@@ -54,8 +54,6 @@ def _put_description(doc: dict[str, object], dataset: Resource, urls: PublicUrls
     doc["url"] = urls.landing_page
     # The dataset's IRI is its persistent identifier (minted in the data, not made up here).
     doc["identifier"] = dataset.iri
-    keywords = dataset.literals(SCHEMA + "keywords", DCAT + "keyword")
-    _put(doc, "keywords", map(_schema_value, keywords))
     _put(doc, "inLanguage", (lit.value for lit in dataset.literals(SCHEMA + "inLanguage")))
     _put(doc, "license", map(_schema_value, dataset.get(SCHEMA + "license", DCT + "license")[:1]))
     for key, predicates in (
@@ -68,8 +66,8 @@ def _put_description(doc: dict[str, object], dataset: Resource, urls: PublicUrls
 
 
 def _put_related(doc: dict[str, object], facts: DatasetFacts) -> None:
-    """The dataset's creators and publisher, what it is about and based on, and the time
-    and place it covers."""
+    """The dataset's creators and publisher, its keywords, what it is about and based on, and
+    the time and place it covers (from the data: all its events and countries)."""
     dataset = facts.dataset
     for key, predicates in (
         ("creator", (SCHEMA + "creator", DCT + "creator")),
@@ -77,6 +75,7 @@ def _put_related(doc: dict[str, object], facts: DatasetFacts) -> None:
     ):
         agents = (facts.agents[iri] for iri in dataset.iris(*predicates) if iri in facts.agents)
         _put(doc, key, map(_schema_node, agents))
+    _put(doc, "keywords", map(_schema_value, facts.keywords))
     _put(doc, "about", (_schema_node(r) for r in facts.about))
     _put(doc, "isBasedOn", (_schema_node(r, with_url=True) for r in facts.sources))
     if facts.period:

@@ -14,16 +14,25 @@ from ..rdf.names import compact_iri
 from ..rdf.namespaces import DCT, FOAF, FORMATS, OWL, RDF_TYPE, RDFS, SCHEMA, VOID
 from ..rdf.store import Store
 from .authorities import W3C_FORMAT_NAMES
-from .facts import DumpFile, Resource, Statistics
+from .facts import DatasetFacts, DumpFile, Statistics
 from .graph import PREFIXES, Graph, typed
 from .public_urls import PublicUrls
 
+# How many of the latest events VoID names as examples: a few, as VoID asks.
+EXAMPLE_EVENTS = 3
 
-def example_resources(store: Store, dataset: Resource, base: str) -> list[str]:
+
+def example_resources(store: Store, facts: DatasetFacts, base: str) -> list[str]:
     """A few resources to show what the dataset holds, chosen by a rule, not by hand: what the
-    dataset is about, then the first instance (by IRI) of each class the ontology declares,
-    leaving out parts of resources (IRIs with a fragment). Only the dataset's own IRIs."""
-    chosen = [iri for iri in dataset.iris(SCHEMA + "about") if iri.startswith(base)]
+    dataset's description says it is about, the latest events of the data (so a new event is
+    an example at once), then the first instance (by IRI) of each class the ontology
+    declares, leaving out parts of resources (IRIs with a fragment). Only the dataset's own
+    IRIs."""
+    chosen = [
+        *facts.dataset.iris(SCHEMA + "about"),
+        *(event.iri for event in facts.events[:EXAMPLE_EVENTS]),
+    ]
+    chosen = [iri for iri in chosen if iri.startswith(base)]
     classes = store.query(
         f"SELECT DISTINCT ?c WHERE {{ ?c a ?k VALUES ?k {{ <{OWL}Class> <{RDFS}Class> }} "
         "FILTER(isIRI(?c)) } ORDER BY ?c"
@@ -40,17 +49,18 @@ def example_resources(store: Store, dataset: Resource, base: str) -> list[str]:
 
 def void_graph(
     store: Store,
-    description: Resource,
+    facts: DatasetFacts,
     statistics: Statistics,
     graphs: Mapping[str, int],
     dumps: Iterable[DumpFile],
     base: str,
     prefixes: Mapping[str, str],
 ) -> list[Quad]:
-    """The VoID description of a dataset (``description``, as the data gives it): what it
-    is, its statistics and partitions, where to get it (dumps, SPARQL endpoint), example
+    """The VoID description of a dataset (``facts``, as the data gives them): what it is,
+    its statistics and partitions, where to get it (dumps, SPARQL endpoint), example
     resources and the vocabularies it uses."""
     urls = PublicUrls(base)
+    description = facts.dataset
     names = {**PREFIXES, **prefixes}
     dataset = description.iri
     g = Graph()
@@ -69,7 +79,7 @@ def void_graph(
         if dump.whole:
             g.add(dataset, VOID + "dataDump", urls.dump(dump.filename))
             g.add(dataset, VOID + "feature", FORMATS + W3C_FORMAT_NAMES[dump.name])
-    g.add_all(dataset, VOID + "exampleResource", example_resources(store, description, base))
+    g.add_all(dataset, VOID + "exampleResource", example_resources(store, facts, base))
     used = set(statistics.property_triples) | set(statistics.class_entities)
     g.add_all(dataset, VOID + "vocabulary", sorted({_namespace(iri) for iri in used}))
     _add_statistics(g, dataset, document, statistics, names)

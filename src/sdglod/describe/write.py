@@ -51,7 +51,7 @@ def write_descriptions(
     facts = gather_facts(store, dataset)
     written: dict[str, Path] = {}
 
-    void = void_graph(store, facts.dataset, statistics, graphs, files, base, prefixes)
+    void = void_graph(store, facts, statistics, graphs, files, base, prefixes)
     void_stem = VOID_FILE.removesuffix(".ttl")
     written["void"] = Dumper(void, prefixes, {}).write_file(rdf_format("ttl"), folder, void_stem)
 

@@ -4,14 +4,15 @@ A canned query file stays valid SPARQL: its metadata is a block of ``#+`` commen
 top (the format is documented in ``queries/README.md``). Parameters are written ``$name`` in the
 query and bound as typed RDF terms by the backend (pyoxigraph ``substitutions`` on the embedded
 store), never pasted into the text. A value that is not of the parameter's type is an error
-before anything runs.
+before anything runs; a value the data does not have, for a parameter whose header says what
+its values are (``values-where``), is an error too (:mod:`.values`).
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -21,7 +22,9 @@ from pyoxigraph import Literal, NamedNode
 from ..errors import QueryError
 from ..rdf.namespaces import SDGO, XSD
 from .execute import Backend
-from .results import Result, Term
+from .results import Result, SelectResult, Term
+from .sparql_text import prologue
+from .values import Probe, ValueCheck, cli_listing, listing_text, natural_key, resolve
 
 SDG_CODE_DATATYPE = SDGO + "SDGCodeCompact"
 REQUIRED_LANGUAGES = ("lv", "en")
@@ -57,6 +60,8 @@ class Parameter:
     default: str | None = None
     values: tuple[str, ...] = ()
     required: bool = False
+    values_where: str | None = None  # a group pattern binding $name to every valid value
+    names: str | None = None  # a property path to texts that also name a valid value
 
     def term(self, text: str, base: str = "", prefixes: Mapping[str, str] | None = None) -> Term:
         """The RDF term for ``text``; :class:`ParameterValueError` if it is not of the type."""
@@ -70,6 +75,8 @@ class Parameter:
             "required": self.required,
             "default": self.default,
             "values": list(self.values),
+            "values_where": self.values_where,
+            "names": self.names,
             "description": dict(self.description),
         }
 
@@ -176,7 +183,26 @@ class CannedQuery:
         prefixes: Mapping[str, str] | None = None,
     ) -> dict[str, Term]:
         """Typed terms for the parameters: ``given`` values, else defaults. Unknown, missing
-        and ill-typed values are a :class:`QueryError` that lists the valid parameters."""
+        and ill-typed values are a :class:`QueryError` that lists the valid parameters. The
+        values are not checked against the data (see :meth:`prepare`)."""
+        prepared = self.prepare(given, base, prefixes)
+        for check in prepared.checks:
+            if check.term is None:
+                parameter = self.parameter(check.name)
+                assert parameter is not None
+                raise _type_error(self, parameter, check.problem or "")
+        return prepared.bindings
+
+    def prepare(
+        self,
+        given: Mapping[str, str],
+        base: str = "",
+        prefixes: Mapping[str, str] | None = None,
+        listing: Callable[[str, str], str] = cli_listing,
+    ) -> Prepared:
+        """The typed terms of :meth:`bind`, and a check against the data for every given value
+        of a parameter with ``values-where`` (a text that is not of its type but may name a
+        value is left to its check). ``listing`` says how to list all valid values."""
         hint = f"parameters of {self.name}: {self.signature()}"
         unknown = sorted(set(given) - set(self.parameter_names))
         if unknown:
@@ -189,25 +215,55 @@ class CannedQuery:
         if missing:
             raise QueryError(f"query {self.name} needs {', '.join(missing)}", hint=hint)
         bound: dict[str, Term] = {}
+        checks: list[ValueCheck] = []
         for parameter in self.parameters:
             text = given.get(parameter.name, parameter.default)
             if text is None:
                 continue  # optional: left unbound, so the query matches any value
-            try:
-                term = parameter.term(text, base, prefixes)
-            except ParameterValueError as err:
-                raise QueryError(
-                    f"parameter {parameter.name} of {self.name}: {err}",
-                    hint=f"{parameter.name} takes {PARAM_TYPES[parameter.type]}",
-                ) from None
-            allowed = [parameter.term(v, base, prefixes) for v in parameter.values]
-            if allowed and term not in allowed:
-                raise QueryError(
-                    f"parameter {parameter.name} of {self.name}: {text!r} is not allowed",
-                    hint=f"use one of: {', '.join(parameter.values)}",
+            term, problem = self._term(
+                parameter, text, base, prefixes or {}, parameter.name in given
+            )
+            if term is not None:
+                bound[parameter.name] = term
+            if parameter.values_where and parameter.name in given:
+                checks.append(
+                    ValueCheck(
+                        self.name,
+                        parameter.name,
+                        parameter.values_where,
+                        parameter.names,
+                        prologue(self.text),
+                        text,
+                        term,
+                        problem,
+                        prefixes or {},
+                        listing,
+                    )
                 )
-            bound[parameter.name] = term
-        return bound
+        return Prepared(bound, tuple(checks))
+
+    def _term(
+        self,
+        parameter: Parameter,
+        text: str,
+        base: str,
+        prefixes: Mapping[str, str],
+        given: bool,
+    ) -> tuple[Term | None, str | None]:
+        """The term for ``text``, or (for a given value that may name one) why there is none."""
+        try:
+            term = parameter.term(text, base, prefixes)
+        except ParameterValueError as err:
+            if given and parameter.names is not None:
+                return None, str(err)
+            raise _type_error(self, parameter, str(err)) from None
+        allowed = [parameter.term(v, base, prefixes) for v in parameter.values]
+        if allowed and term not in allowed:
+            raise QueryError(
+                f"parameter {parameter.name} of {self.name}: {text!r} is not allowed",
+                hint=f"use one of: {', '.join(parameter.values)}",
+            )
+        return term, None
 
     def to_dict(self) -> dict:
         """The header as JSON-ready data (for listings and API descriptions)."""
@@ -222,6 +278,22 @@ class CannedQuery:
         }
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Parameter values ready to run: typed bindings, and the given values still to check
+    against the data (:class:`~.values.ValueCheck`)."""
+
+    bindings: dict[str, Term]
+    checks: tuple[ValueCheck, ...] = ()
+
+
+def _type_error(query: CannedQuery, parameter: Parameter, problem: str) -> QueryError:
+    return QueryError(
+        f"parameter {parameter.name} of {query.name}: {problem}",
+        hint=f"{parameter.name} takes {PARAM_TYPES[parameter.type]}",
+    )
+
+
 def run_canned(
     backend: Backend,
     query: CannedQuery,
@@ -230,7 +302,46 @@ def run_canned(
     prefixes: Mapping[str, str] | None = None,
     allowed_services: Collection[str] = (),
 ) -> Result:
-    """Run ``query`` on ``backend`` with ``given`` parameter values (strings, as typed);
-    ``SERVICE`` may call only the endpoints in ``allowed_services``."""
-    bindings = query.bind(given or {}, base, prefixes)
+    """Run ``query`` on ``backend`` with ``given`` parameter values (strings, as typed), each
+    checked against the data first where the header says what its values are; ``SERVICE``
+    may call only the endpoints in ``allowed_services``."""
+    prepared = query.prepare(given or {}, base, prefixes)
+
+    def run(probe: Probe) -> Result:
+        return backend.run(
+            probe.text, probe.bindings, source=query.path, allowed_services=allowed_services
+        )
+
+    bindings = resolve(prepared.bindings, prepared.checks, run)
     return backend.run(query.text, bindings, source=query.path, allowed_services=allowed_services)
+
+
+def list_values(
+    backend: Backend,
+    query: CannedQuery,
+    name: str,
+    base: str = "",
+    prefixes: Mapping[str, str] | None = None,
+) -> SelectResult:
+    """Every valid value of parameter ``name`` of ``query``: its ``values``, or what its
+    ``values-where`` finds in the data (each once, in natural order)."""
+    parameter = query.parameter(name)
+    if parameter is None:
+        raise QueryError(
+            f"query {query.name} has no parameter {name}",
+            hint=f"parameters of {query.name}: {query.signature()}",
+        )
+    if parameter.values:
+        terms = (parameter.term(value, base, prefixes) for value in parameter.values)
+        return SelectResult((name,), tuple((term,) for term in terms))
+    if parameter.values_where is None:
+        raise QueryError(
+            f"parameter {name} of {query.name} has no list of values",
+            hint=f"{name} takes {PARAM_TYPES[parameter.type]}",
+        )
+    text = listing_text(prologue(query.text), name, parameter.values_where)
+    result = backend.run(text, source=query.path)
+    assert isinstance(result, SelectResult)
+    # In natural order for people (16.7 before 16.10), which SPARQL cannot sort by.
+    rows = sorted(result.rows, key=lambda row: natural_key(row[0].value if row[0] else ""))
+    return SelectResult(result.variables, tuple(rows))

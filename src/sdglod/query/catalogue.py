@@ -22,19 +22,23 @@ from .canned import (
 from .sparql_text import (
     QUERY_FORMS,
     SparqlTextError,
+    check_group,
     operation,
     projection,
+    tokens,
     variables,
     where_group_start,
 )
+from .values import RESERVED
 
 QUERY_SUFFIX = ".rq"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KEY = re.compile(r"^(?P<key>[a-z]+)(?:@(?P<lang>[a-z]{2,3}))?:(?:[ ](?P<value>.*))?$")
+_KEY = re.compile(r"^(?P<key>[a-z]+(?:-[a-z]+)*)(?:@(?P<lang>[a-z]{2,3}))?:(?:[ ](?P<value>.*))?$")
 _TOP_KEYS = ("title", "description", "tags", "example", "param")
 _LOCALISED = ("title", "description")
-_PARAM_KEYS = ("type", "default", "values", "required", "description")
+_PARAM_KEYS = ("type", "default", "values", "values-where", "names", "required", "description")
+_PATH_SYMBOLS = set("|/^()*+?!")
 
 
 def queries_dir(project: Project) -> Path:
@@ -242,6 +246,8 @@ class _Header:
             name = self._value(parts, line, "param")
             if not _VARIABLE.match(name):
                 raise self.error(f"parameter name {name!r} is not a SPARQL variable name", line)
+            if name.startswith(RESERVED):
+                raise self.error(f"parameter names starting {RESERVED} are sdglod's own", line)
             if any(p.name == name for p in result):
                 raise self.error(f"parameter {name} is declared twice", line)
             result.append(self._parameter(name, line, attributes))
@@ -292,7 +298,36 @@ class _Header:
             for label, (text, _) in found.items()
             if label.startswith("description@")
         }
-        return Parameter(name, kind, description, default, values, required)
+        where, names = self._data_values(name, found)
+        return Parameter(name, kind, description, default, values, required, where, names)
+
+    def _data_values(self, name: str, found: dict) -> tuple[str | None, str | None]:
+        """``values-where`` (a group pattern binding ``$name``) and ``names`` (a property
+        path), checked as far as text can be."""
+        where, names = found.get("values-where"), found.get("names")
+        if where is not None:
+            pattern, at = where
+            if "values" in found:
+                raise self.error("give values or values-where, not both", at)
+            problem = _pattern_problem(name, pattern)
+            if problem:
+                raise self.error(
+                    f"values-where of {name}: {problem}",
+                    at,
+                    f"write a group pattern that binds ${name} to every valid value, e.g. "
+                    f"${name} a schema:Country",
+                )
+        if names is not None:
+            path, at = names
+            if where is None:
+                raise self.error(f"names of {name} needs values-where", at)
+            if not _is_path(path):
+                raise self.error(
+                    f"names of {name}: {path!r} is not a property path",
+                    at,
+                    "e.g. schema:name|schema:identifier",
+                )
+        return (where[0] if where else None), (names[0] if names else None)
 
     def _check_value(self, kind: str, value: str, line: int, name: str) -> None:
         try:
@@ -358,6 +393,37 @@ def _check_body(query: CannedQuery) -> CannedQuery:
                 "give the query an explicit WHERE { … } group",
             ) from None
     return replace(query, form=form)
+
+
+def _pattern_problem(name: str, pattern: str) -> str | None:
+    """What keeps ``pattern`` from being a ``values-where`` of parameter ``name``, if anything."""
+    try:
+        check_group(pattern)
+        found = [t.text for t in tokens(pattern) if t.kind == "var"]
+    except SparqlTextError as err:
+        return str(err)
+    if any(v[1:].startswith(RESERVED) for v in found):
+        return f"variables starting {RESERVED} are sdglod's own"
+    others = sorted({v for v in found if v.startswith("$") and v != f"${name}"})
+    if others:
+        return f"it uses {', '.join(others)}; only ${name} is bound here"
+    if f"${name}" not in found:
+        return f"it never binds ${name}"
+    return None
+
+
+def _is_path(text: str) -> bool:
+    """Whether ``text`` reads as a SPARQL property path of IRIs and prefixed names."""
+    try:
+        found = list(tokens(text))
+    except SparqlTextError:
+        return False
+    return bool(found) and all(
+        token.kind == "iri"
+        or (token.kind == "word" and (":" in token.text or token.text == "a"))
+        or (token.kind == "other" and token.text in _PATH_SYMBOLS)
+        for token in found
+    )
 
 
 def _param_line(query: CannedQuery, name: str) -> int | None:

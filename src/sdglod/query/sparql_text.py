@@ -88,19 +88,49 @@ def _keyword(token: Token) -> str | None:
     return token.text.upper() if token.kind == "word" and ":" not in token.text else None
 
 
-def operation(text: str) -> str | None:
-    """The first keyword after the prologue: a query form, an update keyword, or ``None``."""
+def _after_prologue(text: str) -> Token | None:
+    """The first token after the ``BASE`` and ``PREFIX`` declarations."""
     expect_iri = False
     for token in tokens(text):
-        word = _keyword(token)
         if expect_iri:
             expect_iri = token.kind != "iri"
             continue
-        if word in ("BASE", "PREFIX"):
+        if _keyword(token) in ("BASE", "PREFIX"):
             expect_iri = True
             continue
-        return word
+        return token
     return None
+
+
+def operation(text: str) -> str | None:
+    """The first keyword after the prologue: a query form, an update keyword, or ``None``."""
+    token = _after_prologue(text)
+    return _keyword(token) if token is not None else None
+
+
+def prologue(text: str) -> str:
+    """The text before the query form: comments and the ``BASE``/``PREFIX`` declarations, for
+    other queries that use the same prefixes."""
+    token = _after_prologue(text)
+    return text[: token.start] if token is not None else text
+
+
+def check_group(text: str) -> None:
+    """Raise :class:`SparqlTextError` unless ``text`` can go inside braces as one group: its
+    braces balance and it has no comment (a ``#`` would hide the rest of a joined line)."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "comment":
+            raise SparqlTextError("a '#' comment (it would hide what follows)", match.start())
+        if kind == "other" and value in "'\"":
+            raise SparqlTextError("a string is not closed", match.start())
+        if kind == "other" and value in "{}":
+            depth += 1 if value == "{" else -1
+            if depth < 0:
+                raise SparqlTextError("a '}' closes a group it did not open", match.start())
+    if depth:
+        raise SparqlTextError("a '{' is not closed")
 
 
 def is_update(text: str) -> bool:

@@ -35,6 +35,7 @@ from ..rdf.store import canonical_literals
 from ..rdf.writer import file_digest
 from ..version import __version__
 from .literals import literal_results, shape_names, without_repeats
+from .placeholders import with_placeholders
 from .positions import Locator
 from .pyshacl_engine import check_expressions, check_shapes, validate_graphs
 from .report import (
@@ -218,7 +219,8 @@ def validate(
                 raise
             raw, triples = [], len(sources)
             engine = "sparql" if engine == "sparql" else "pyshacl"
-        found = without_repeats([*raw, *own], names)
+        # A placeholder of `sdglod new` is reported once, whatever the shapes say about it.
+        found = with_placeholders(without_repeats([*raw, *own], names), sources)
     locator = Locator(project, sources, only or (), written)
     located = (locator.locate(r) for r in found)
     chosen = None if only is None else set(only)

@@ -19,11 +19,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import QueryError
-from ..query.canned import PARAM_TYPES, CannedQuery
+from ..query.canned import PARAM_TYPES, CannedQuery, Prepared
 from ..query.labels import iris_in, label_queries, labels_from
 from ..query.results import Result, from_sparql_json, graph_from_bytes
-from ..query.sparql_text import SparqlTextError, insert_values
-from ..rdf.formats import GRAPH, RESULT_FORMATS, ResultSerialisation, negotiate
+from ..query.sparql_text import SparqlTextError, insert_values, prologue
+from ..query.values import READ_AT_MOST, Probe, http_listing, listing_text, resolve_async
+from ..rdf.formats import GRAPH, RESULT_FORMATS, SOLUTIONS, ResultSerialisation, negotiate
 from . import downloads, landing, linked_data
 from .config import ServerConfig
 from .describing import language_of, link_language, runtime_of
@@ -74,12 +75,14 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/.well-known/void", downloads.void, methods=["GET", "HEAD"]),
         Route("/catalog", downloads.catalog, methods=["GET", "HEAD"]),
         Route("/sitemap.xml", downloads.sitemap, methods=["GET", "HEAD"]),
+        Route("/sitemap-{number:int}.xml", downloads.sitemap_part, methods=["GET", "HEAD"]),
         Route("/robots.txt", downloads.robots, methods=["GET", "HEAD"]),
         Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]),
         Route("/queries", query_list, methods=["GET", "HEAD"]),
         Route("/queries/", query_list, methods=["GET", "HEAD"]),
         Route("/queries.json", query_list, methods=["GET", "HEAD"]),
         Route("/queries/{name}", canned_query, methods=["GET", "HEAD"]),
+        Route("/queries/{name}/values/{param}", canned_values, methods=["GET", "HEAD"]),
         Route("/openapi.json", openapi, methods=["GET", "HEAD"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
@@ -345,7 +348,8 @@ async def canned_query(request: Request) -> Response:
     if "lang" not in query.parameter_names:
         given.pop("lang", None)  # then ?lang= only chooses the language of the page
     try:
-        bindings = query.bind(given, runtime.base, runtime.vocabulary.prefixes)
+        prepared = query.prepare(given, runtime.base, runtime.vocabulary.prefixes, http_listing)
+        bindings = await _checked(runtime, prepared)
     except QueryError as err:
         if suffix == "html" or (suffix is None and _wants_html(request)):
             return await canned_page(request, runtime, query, given, err)
@@ -367,6 +371,38 @@ async def canned_query(request: Request) -> Response:
     )
     if fmt is None:
         return await canned_page(request, runtime, query, given, None, job, kind)
+    return await runtime.respond(request, job, fmt, runtime.config.timeout)
+
+
+async def _checked(runtime: Runtime, prepared: Prepared) -> dict:
+    """The bindings of ``prepared`` with every given value checked against the data (and found
+    by name, if need be): each check's probes run as query jobs, like any other query."""
+
+    async def run(probe: Probe) -> Result:
+        bindings = {name: str(term) for name, term in probe.bindings.items()}
+        job = QueryJob(probe.text, "json", READ_AT_MOST, bindings, base=runtime.base)
+        return from_sparql_json((await runtime.answer(job, runtime.config.timeout)).body)
+
+    return await resolve_async(prepared.bindings, prepared.checks, run)
+
+
+async def canned_values(request: Request) -> Response:
+    """Every valid value of a canned query's parameter, as a query result in any format."""
+    runtime = runtime_of(request)
+    name = request.path_params["name"]
+    param, suffix = _split_suffix(request.path_params["param"])
+    query = runtime.queries.get(name)
+    parameter = query.parameter(param) if query is not None else None
+    if query is None or parameter is None or parameter.values_where is None:
+        raise HttpError(
+            "not-found",
+            f"there is no list of values for {param!r} of {name!r}",
+            hint="the parameters with a list of values are in /openapi.json",
+        )
+    accept = None if suffix else request.headers.get("accept")
+    fmt = choose_format(SOLUTIONS, accept, suffix) or RESULT_FORMATS["json"]
+    text = listing_text(prologue(query.text), param, parameter.values_where)
+    job = QueryJob(text, fmt.name, runtime.config.row_limit, base=runtime.base)
     return await runtime.respond(request, job, fmt, runtime.config.timeout)
 
 

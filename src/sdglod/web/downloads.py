@@ -1,5 +1,6 @@
 """The files of a build for download and for crawlers: the dumps (with ETag and
-Last-Modified), the VoID and DCAT-AP descriptions, the sitemap and robots.txt."""
+Last-Modified), the VoID and DCAT-AP descriptions, the sitemap (an index of sitemaps past the
+protocol's 50,000 URLs) and robots.txt."""
 
 from __future__ import annotations
 
@@ -122,16 +123,29 @@ def _description(request: Request, files: dict[str, str]) -> Response:
 
 async def described_resources(runtime: Runtime) -> list[str]:
     """The IRIs under the base that the dataset describes (not their ``#parts``), in order:
-    the resources that have pages."""
-    found = await runtime.select(
-        "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
-        f'{Literal(runtime.base)}) && !CONTAINS(STR(?s), "#")) }} ORDER BY ?s'
-    )
-    return [row[0].value for row in found.rows]
+    the resources that have pages. Read a page of the row limit at a time, each after the
+    last IRI of the one before (keyset paging), so none is lost however many there are."""
+    found: list[str] = []
+    size = runtime.config.row_limit
+    while True:
+        after = f" && STR(?s) > {Literal(found[-1])}" if found else ""
+        page = await runtime.select(
+            "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
+            f'{Literal(runtime.base)}) && !CONTAINS(STR(?s), "#"){after}) }} '
+            f"ORDER BY STR(?s) LIMIT {size}"
+        )
+        found.extend(row[0].value for row in page.rows)
+        if len(page.rows) < size:
+            return found
 
 
-async def sitemap(request: Request) -> Response:
-    """Every resource page, the landing page and the query list, with the data's date."""
+# The sitemaps protocol's limit of URLs in one sitemap; more make a sitemap index.
+URLS_PER_SITEMAP = 50_000
+
+
+async def _sitemap_urls(request: Request) -> tuple[list[str], str | None]:
+    """Every page a crawler should read (the landing page, the query list, each resource's
+    page) and the date of the data."""
     runtime = runtime_of(request)
     root = str(request.base_url)
     resources = await described_resources(runtime)
@@ -141,13 +155,50 @@ async def sitemap(request: Request) -> Response:
     lastmod = modified.rows[0][0].value if modified.rows and modified.rows[0][0] else None
     urls = [root, root + "queries"]
     urls += [root + quote(runtime.local_path(iri)[1:]) + ".html" for iri in resources]
+    return urls, lastmod
+
+
+def sitemap_parts(urls: int) -> int:
+    """How many sitemaps ``urls`` URLs take: 0 if one sitemap holds them all (no index)."""
+    return 0 if urls <= URLS_PER_SITEMAP else -(-urls // URLS_PER_SITEMAP)
+
+
+def sitemap_part_path(number: int) -> str:
+    """The path (without the leading slash) of sitemap ``number`` of an index."""
+    return f"sitemap-{number}.xml"
+
+
+def _xml_document(root: str, entries: list[str], lastmod: str | None, tag: str) -> Response:
+    """A urlset (``tag`` "url") or a sitemap index (``tag`` "sitemap") of ``entries``."""
+    stamp = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']
-    lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
-    for url in urls:
-        stamp = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        lines.append(f"  <url><loc>{_xml(url)}</loc>{stamp}</url>")
-    lines.append("</urlset>")
+    lines.append(f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    lines += [f"  <{tag}><loc>{_xml(url)}</loc>{stamp}</{tag}>" for url in entries]
+    lines.append(f"</{root}>")
     return Response("\n".join(lines) + "\n", media_type="application/xml; charset=utf-8")
+
+
+async def sitemap(request: Request) -> Response:
+    """Every resource page, the landing page and the query list, with the data's date; over
+    :data:`URLS_PER_SITEMAP` URLs, a sitemap index of ``/sitemap-N.xml`` files instead."""
+    urls, lastmod = await _sitemap_urls(request)
+    parts = sitemap_parts(len(urls))
+    if not parts:
+        return _xml_document("urlset", urls, lastmod, "url")
+    root = str(request.base_url)
+    index = [root + sitemap_part_path(n) for n in range(1, parts + 1)]
+    return _xml_document("sitemapindex", index, lastmod, "sitemap")
+
+
+async def sitemap_part(request: Request) -> Response:
+    """One sitemap of the index (``/sitemap-N.xml``, N from 1)."""
+    number = request.path_params["number"]
+    urls, lastmod = await _sitemap_urls(request)
+    parts = sitemap_parts(len(urls))
+    if not 1 <= number <= parts:
+        raise HttpError("not-found", f"there is no sitemap {number}", hint="see /sitemap.xml")
+    chunk = urls[(number - 1) * URLS_PER_SITEMAP : number * URLS_PER_SITEMAP]
+    return _xml_document("urlset", chunk, lastmod, "url")
 
 
 def _xml(text: str) -> str:

@@ -2,11 +2,11 @@
 
 The export asks the application itself for every page and document (in process, no socket),
 so the files are exactly what the server would answer: the landing page, a page in Latvian
-(``x.html``) and English (``x.en.html``) and four RDF documents per resource, the browse pages,
-the canned queries' results with their defaults, the dumps and descriptions, the sitemap. The
-rules a web server needs for content negotiation (the 303 from an IRI to a document) come as
-Apache ``.htaccess`` and an nginx snippet. What needs a server is left out: the SPARQL endpoint
-and queries with parameters of one's own.
+(``x.html``) and English (``x.en.html``) and four RDF documents per resource, every browse
+page, the canned queries' results with their defaults, the dumps and descriptions, the
+sitemap. The rules a web server needs for content negotiation (the 303 from an IRI to a
+document) come as Apache ``.htaccess`` and an nginx snippet. What needs a server is left out:
+the SPARQL endpoint, queries with parameters of one's own and the chart of one event.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from ..describe.public_urls import CATALOG_TURTLE_FILE, VOID_FILE
 from ..errors import OutputError, os_error
 from ..project import Project
 from .app import create_app
-from .config import ServerConfig
-from .downloads import described_resources
+from .config import DEFAULT_ROW_LIMIT, ServerConfig
+from .downloads import described_resources, sitemap_part_path, sitemap_parts
 from .i18n import LANGUAGES
+from .landing import browse_page_link, browse_pages
 from .linked_data import DOCUMENT_FORMATS
 from .pages import STATIC, static_document
 from .runtime import Runtime
@@ -113,8 +114,10 @@ def _page_file(file: str, lang: str) -> str:
     return f"{file}{'.en' if lang == 'en' else ''}.html"
 
 
-async def _export(project: Project, folder: Path) -> ExportSummary:
-    config = ServerConfig(project_root=project.root, static_site=True, query_workers=1)
+async def _export(project: Project, folder: Path, row_limit: int) -> ExportSummary:
+    config = ServerConfig(
+        project_root=project.root, static_site=True, query_workers=1, row_limit=row_limit
+    )
     app = create_app(config)
     runtime = app.state.runtime
     writer = _Writer(app, folder)
@@ -123,7 +126,7 @@ async def _export(project: Project, folder: Path) -> ExportSummary:
             await writer.save(f"/?lang={lang}", static_document("/", lang))
         resources = await _save_linked_data(writer, runtime)
         await _save_queries(writer, runtime)
-        await _save_downloads(writer, runtime)
+        await _save_downloads(writer, runtime, resources)
     for asset in sorted(STATIC.iterdir()):
         writer.write(f"/static/{asset.name}", asset.read_bytes())
     writer.write("/.htaccess", HTACCESS.encode())
@@ -132,7 +135,7 @@ async def _export(project: Project, folder: Path) -> ExportSummary:
 
 
 async def _save_linked_data(writer: _Writer, runtime: Runtime) -> int:
-    """Every resource's and named graph's pages and documents, and the browse pages of every
+    """Every resource's and named graph's pages and documents, and every browse page of every
     type; the number of resources."""
     resources = await described_resources(runtime)
     for iri in resources:
@@ -142,13 +145,13 @@ async def _save_linked_data(writer: _Writer, runtime: Runtime) -> int:
         if local is None:
             continue  # a graph named outside the base is not ours to publish
         await writer.save_documents(local)
-    types = await runtime.select("SELECT DISTINCT ?t WHERE { ?s a ?t } ORDER BY ?t")
-    for row in types.rows:
-        for lang in LANGUAGES:
-            await writer.save(
-                runtime.browse_link(row[0].value, lang, static=False),
-                runtime.browse_link(row[0].value, lang),
-            )
+    for type_iri, pages in await browse_pages(runtime):
+        for page in range(1, pages + 1):
+            for lang in LANGUAGES:
+                await writer.save(
+                    browse_page_link(runtime, type_iri, lang, page, static=False),
+                    browse_page_link(runtime, type_iri, lang, page),
+                )
     return len(resources)
 
 
@@ -163,8 +166,10 @@ async def _save_queries(writer: _Writer, runtime: Runtime) -> None:
             await writer.save(f"/queries/{name}.{suffix}", f"/queries/{name}.{suffix}")
 
 
-async def _save_downloads(writer: _Writer, runtime: Runtime) -> None:
-    """The dump list and files, the sitemap, robots.txt and the VoID and DCAT-AP documents."""
+async def _save_downloads(writer: _Writer, runtime: Runtime, resources: int) -> None:
+    """The dump list and files, the sitemap (with its parts, past the URLs one may hold; the
+    landing page and query list are in it too), robots.txt and the VoID and DCAT-AP
+    documents."""
     for lang in LANGUAGES:
         await writer.save(f"/dumps/?lang={lang}", static_document("/dumps/", lang))
     for entry in runtime.dumps.values():
@@ -173,18 +178,25 @@ async def _save_downloads(writer: _Writer, runtime: Runtime) -> None:
             writer.write(f"/dumps/{entry.file}", dump.read_bytes())
     for path in ("/sitemap.xml", "/robots.txt"):
         await writer.save(path, path)
+    for number in range(1, sitemap_parts(resources + 2) + 1):
+        path = "/" + sitemap_part_path(number)
+        await writer.save(path, path)
     if runtime.dist_file(VOID_FILE) is not None:
         await writer.save("/.well-known/void", "/.well-known/void")
     if runtime.dist_file(CATALOG_TURTLE_FILE) is not None:
         await writer.save("/catalog", "/catalog")  # Turtle; .htaccess gives its type
 
 
-def export_static(project: Project, folder: Path) -> ExportSummary:
+def export_static(
+    project: Project, folder: Path, *, row_limit: int = DEFAULT_ROW_LIMIT
+) -> ExportSummary:
     """Write the site of ``project``'s current build into ``folder``: a new or empty folder,
-    or an earlier export, which is emptied first (anything else is refused, never emptied)."""
+    or an earlier export, which is emptied first (anything else is refused, never emptied).
+    ``row_limit`` is the server's: what the pages read a query at a time (every resource is
+    exported whatever it is)."""
     _empty_for_export(folder, project)
     try:
-        return asyncio.run(_export(project, folder))
+        return asyncio.run(_export(project, folder, row_limit))
     except OSError as err:
         raise os_error(err, err.filename or folder) from None
 

@@ -49,8 +49,33 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "How many outcomes serve each Sustainable Development Goal, in the goals' "
         "official colours.",
     },
+    "coverage_event_desc": {
+        "lv": "Cik šī pasākuma un tā daļu rezultātu kalpo katram ilgtspējīgas attīstības "
+        "mērķim, mērķu oficiālajās krāsās.",
+        "en": "How many outcomes of this event and its parts serve each Sustainable "
+        "Development Goal, in the goals' official colours.",
+    },
+    "coverage_all": {"lv": "Visu pasākumu IAM pārklājums", "en": "SDG coverage of all events"},
+    "no_outcomes": {"lv": "rezultātu nav", "en": "no outcomes"},
     "goal": {"lv": "Mērķis", "en": "Goal"},
-    "at_a_glance": {"lv": "Īsumā", "en": "At a glance"},
+    "events": {"lv": "Pasākumi", "en": "Events"},
+    "events_capped": {
+        "lv": "Parādīti jaunākie {shown} no {total} pasākumiem.",
+        "en": "The {shown} newest of {total} events are shown.",
+    },
+    "all_events": {"lv": "Visi pasākumi", "en": "All events"},
+    "organised_by": {"lv": "Organizatori", "en": "Organisers"},
+    "outcomes": {"lv": "Rezultāti", "en": "Outcomes"},
+    "event_chart": {"lv": "IAM diagramma", "en": "SDG chart"},
+    "parts": {"lv": "Daļas", "en": "Parts"},
+    "more_parts": {
+        "lv": "… vēl {n} (visas pasākuma lapā)",
+        "en": "… {n} more (all on the event's page)",
+    },
+    "members": {"lv": "Kopā: {total}", "en": "In all: {total}"},
+    "page_of": {"lv": "Lapa {page} no {pages}", "en": "Page {page} of {pages}"},
+    "previous_page": {"lv": "Iepriekšējā", "en": "Previous"},
+    "next_page": {"lv": "Nākamā", "en": "Next"},
     "explore": {"lv": "Izpētīt un lejupielādēt", "en": "Explore and download"},
     "dumps": {"lv": "Datu kopas faili (dumpi)", "en": "Dumps of the dataset"},
     "browse": {"lv": "Pārlūkot pēc tipa", "en": "Browse by type"},

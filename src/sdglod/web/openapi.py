@@ -1,7 +1,8 @@
 """``/openapi.json``: an OpenAPI 3.1 document generated from the canned queries' headers.
 
-One operation per canned query (typed parameters with defaults and enumerations), plus the
-SPARQL endpoint and the query list. Adding a ``.rq`` file adds an operation.
+One operation per canned query (typed parameters with defaults and enumerations), one per
+parameter whose valid values the data gives (``/queries/{name}/values/{param}``), plus the
+SPARQL endpoint and the query list. Adding a ``.rq`` file adds its operations.
 """
 
 from __future__ import annotations
@@ -113,6 +114,14 @@ def _canned_operation(query: CannedQuery, codes: dict[str, tuple[int, str]]) -> 
     parameters = []
     for parameter in query.parameters:
         schema = dict(_SCHEMA_OF_TYPE[parameter.type])
+        if parameter.names:
+            schema.pop("format", None)  # a name or code of a value is welcome too
+        checked = (
+            f" A value the data does not have is a 400 (bad-parameter) that names the nearest "
+            f"ones; all of them: /queries/{query.name}/values/{parameter.name}."
+            if parameter.values_where
+            else ""
+        )
         if parameter.default is not None:
             schema["default"] = (
                 int(parameter.default) if parameter.type == "integer" else parameter.default
@@ -128,7 +137,7 @@ def _canned_operation(query: CannedQuery, codes: dict[str, tuple[int, str]]) -> 
                 "required": parameter.required,
                 "description": (
                     f"{parameter.description.get('en', '')} ({PARAM_TYPES[parameter.type]}) — "
-                    f"{parameter.description.get('lv', '')}"
+                    f"{parameter.description.get('lv', '')}{checked}"
                 ),
                 "schema": schema,
             }
@@ -162,6 +171,10 @@ def openapi_document(runtime: object, server_url: str, codes: dict[str, tuple[in
     }
     for name in sorted(queries):
         paths[f"/queries/{name}"] = _canned_operation(queries[name], codes)
+        for parameter in queries[name].parameters:
+            if parameter.values_where:
+                path = f"/queries/{name}/values/{parameter.name}"
+                paths[path] = _values_operation(queries[name], parameter.name, codes)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -175,6 +188,23 @@ def openapi_document(runtime: object, server_url: str, codes: dict[str, tuple[in
         "components": {
             "schemas": {"SparqlResults": _SPARQL_JSON, "RdfTerm": _RDF_TERM, "Error": _ERROR}
         },
+    }
+
+
+def _values_operation(query: CannedQuery, name: str, codes: dict[str, tuple[int, str]]) -> dict:
+    """``GET /queries/{query}/values/{name}``: every value of a parameter the data has."""
+    return {
+        "get": {
+            "operationId": f"values_{query.name.replace('-', '_')}_{name}",
+            "summary": f"Every valid value of {name} of {query.name}",
+            "description": f"The values of {name} that {query.name} finds in the data, each "
+            "once, in order (a SELECT result with one variable).",
+            "tags": ["canned queries", "parameter values"],
+            "responses": {
+                "200": {"description": "the values", "content": _content([SOLUTIONS])},
+                **_errors(codes, [406, 503]),
+            },
+        }
     }
 
 

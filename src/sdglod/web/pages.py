@@ -162,3 +162,10 @@ def navigation(request: object, runtime: object, lang: str) -> dict:
         "api": "/openapi.json",
         "languages": {other: str(url.include_query_params(lang=other)) for other in LANGUAGES},
     }
+
+
+def script_json(document: str) -> str:
+    """JSON to embed in a ``<script>`` element: every ``<`` (found only in its strings, such as
+    names from the data) written as ``\\u003c``, so no text of the data can end the element,
+    open a comment in it or start a nested script."""
+    return document.replace("<", "\\u003c")

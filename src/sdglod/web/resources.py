@@ -19,7 +19,7 @@ from ..rdf.jsonld import write_jsonld
 from ..rdf.names import compact_iri
 from ..rdf.namespaces import RDF_TYPE, RDFS, SCHEMA, SDGO, SKOS, XSD
 from .i18n import word
-from .pages import datatype_title
+from .pages import datatype_title, script_json
 from .vocabulary import UiVocabulary
 
 LABEL_PROPERTIES = (
@@ -410,8 +410,7 @@ class PageBuilder:
         )
         out = io.StringIO()
         write_jsonld(ordered, out, self.jsonld_context)
-        # Inside <script>: "</" would end the element; JSON allows "<\/".
-        return out.getvalue().replace("</", "<\\/")
+        return script_json(out.getvalue())
 
 
 def _position(iri: str, described: list[Triple]) -> int:
