@@ -61,8 +61,9 @@ def test_latvian_goal_names_only_where_a_latvian_source_was_checked(store):
         FILTER(DATATYPE(?c) = sdgo:SDGCodeCompact)
         FILTER EXISTS { ?g schema:name ?n FILTER(LANG(?n) = 'lv') } } GROUP BY ?c""",
     )
-    # Those the editors found so far; a name added later needs its Latvian (.lv) source too.
-    assert {int(code) for code, _ in named} >= {1, 2, 3, 4, 5, 6, 10, 11, 14, 15, 16}
+    # Those the editors found on a page whose address they recorded (issue 18: muzeji.lv's names
+    # for goals 6, 10 and 11 came out); a name added later needs its Latvian (.lv) page too.
+    assert {int(code) for code, _ in named} >= {1, 2, 3, 4, 5, 14, 15, 16}
     for code, sources in named:
         hosts = {urlsplit(source).hostname or "" for source in sources.split()}
         assert any(host.endswith(".lv") for host in hosts), (code, hosts)
