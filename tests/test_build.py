@@ -118,10 +118,45 @@ def test_a_failure_while_writing_dumps_leaves_the_previous_build(project_dir, mo
     assert [b.name for b in builds] == [Path(good_target).name]
 
 
-def test_old_builds_are_pruned_but_the_previous_one_is_kept(project_dir):
+def build_folders(project_dir: Path) -> set[str]:
+    return {p.name for p in (project_dir / ".sdglod" / "builds").iterdir()}
+
+
+def test_old_builds_nobody_reads_are_removed(project_dir):
     for _ in range(4):
         assert run(project_dir, "build").exit_code == 0
-    assert len(list((project_dir / ".sdglod" / "builds").iterdir())) == 2
+    current = Path(os.readlink(project_dir / ".sdglod" / "current")).name
+    assert build_folders(project_dir) == {current}
+
+
+def test_a_build_in_use_is_kept_whatever_builds_come_after(project_dir):
+    assert run(project_dir, "build").exit_code == 0
+    project = load_project(project_dir)
+    reader = current_build(project)  # as a server holds its build
+    store = reader.open_store()
+    for _ in range(3):
+        assert run(project_dir, "build").exit_code == 0
+    assert reader.folder.name in build_folders(project_dir)
+    assert len(build_folders(project_dir)) == 2  # the reader's and the current one
+    assert len(store) == reader.manifest.triples  # still readable
+    del store
+    reader.release()
+    assert run(project_dir, "build").exit_code == 0
+    assert build_folders(project_dir) == {current_build(project).folder.name}
+
+
+def test_the_next_build_removes_folders_of_killed_builds(project_dir):
+    assert run(project_dir, "build").exit_code == 0
+    builds = project_dir / ".sdglod" / "builds"
+    for name in ("20200101T000000-killed1", "29991231T235959-killed2"):  # old and "newest"
+        (builds / name / "store").mkdir(parents=True)
+        (builds / name / "dist").mkdir()
+    broken = project_dir / "data" / "broken.ttl"
+    broken.write_text("this is not turtle", encoding="utf-8")
+    # Even a build that fails removes them: killed builds must not pile up.
+    assert run(project_dir, "build").exit_code != 0
+    current = Path(os.readlink(project_dir / ".sdglod" / "current")).name
+    assert build_folders(project_dir) == {current}
 
 
 def test_a_real_dist_folder_is_not_overwritten(project_dir):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from sdglod.validation.pyshacl_engine import validate_graphs
-from sdglod.validation.report import ShapesError, ValidationResult
+from sdglod.validation.report import Report, ShapesError, ValidationResult, path_text
+from sdglod.validation.report_formats import render
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT = "http://www.w3.org/ns/shacl-test#"
@@ -121,3 +123,59 @@ def test_w3c_shacl_suite(shacl_case):
     conforms = manifest.value(expected, SH.conforms).toPython()
     assert (not results) == conforms
     assert _actual(results) == _expected(manifest, expected)
+
+
+# --- sh:resultPath in our Turtle report, complex paths included ------------------------------
+
+
+def _path_cases(reference: Path) -> list:
+    """Every suite case whose expected report has a result with a path that is not an IRI."""
+    cases = []
+    for param in _cases(reference):
+        manifest_path, entry = param.values[0]
+        manifest = _load(manifest_path)
+        expected = manifest.value(entry, URIRef(MF + "result"))
+        paths = [manifest.value(r, SH.resultPath) for r in manifest.objects(expected, SH.result)]
+        if any(isinstance(path, BNode) for path in paths) and not param.marks:
+            cases.append(param)
+    return cases
+
+
+def _result_paths(graph: Graph, report: object) -> list[tuple[str, str, str]]:
+    """(focus node, path in SPARQL syntax, value) of each result, sorted."""
+    found = []
+    for node in graph.objects(report, SH.result):
+        path = graph.value(node, SH.resultPath)
+        found.append(
+            (
+                _key(graph.value(node, SH.focusNode)),
+                "-" if path is None else path_text(graph, path),
+                _key(graph.value(node, SH.value), as_term=True),
+            )
+        )
+    return sorted(found)
+
+
+def test_the_turtle_report_keeps_every_result_path(reference):
+    """Our Turtle report (``sdglod validate --format turtle``) gives each result the path of
+    the suite's expected report and of pyshacl's own report graph, complex paths included."""
+    cases = _path_cases(reference)
+    assert len(cases) >= 5  # the suite's path cases (alternative, inverse, sequence, …)
+    for case in cases:
+        manifest_path, entry = case.values[0]
+        manifest = _load(manifest_path)
+        action = manifest.value(entry, URIRef(MF + "action"))
+        data = _load(
+            Path(manifest.value(action, URIRef(SHT + "dataGraph")).removeprefix("file://"))
+        )
+        shapes = _load(
+            Path(manifest.value(action, URIRef(SHT + "shapesGraph")).removeprefix("file://"))
+        )
+        report = Report(tuple(validate_graphs(data, shapes)), {}, {}, len(data))
+        ours = Graph().parse(data=render(report, "turtle"), format="turtle")
+        (our_report,) = ours.subjects(RDF.type, SH.ValidationReport)
+        expected = manifest.value(entry, URIRef(MF + "result"))
+        assert _result_paths(ours, our_report) == _result_paths(manifest, expected), case.id
+        _, pyshacl_graph, _ = pyshacl.validate(data, shacl_graph=shapes)
+        (their_report,) = pyshacl_graph.subjects(RDF.type, SH.ValidationReport)
+        assert _result_paths(ours, our_report) == _result_paths(pyshacl_graph, their_report)

@@ -254,11 +254,11 @@ def test_dumps_with_etag_last_modified_304_and_gzip(client, built):
 
 def test_sitemap_and_robots(client, store):
     robots = client.get("/robots.txt").text
-    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert f"Sitemap: {BASE}sitemap.xml" in robots  # the public URL: by default the base IRI
     tree = ET.fromstring(client.get("/sitemap.xml").content)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = [e.text for e in tree.findall("s:url/s:loc", ns)]
-    assert "http://testserver/id/event/baltic-sdg-2021.html" in locations
+    assert f"{BASE}id/event/baltic-sdg-2021.html" in locations
     assert len(locations) == len(minted(store, BASE)) + 2
     # Every page is as recent as the data: the date the dataset description gives.
     (modified,) = store.query(

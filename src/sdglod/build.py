@@ -4,29 +4,46 @@ Layout under the project's state folder ``.sdglod/``::
 
     builds/<id>/store/      the Oxigraph store
     builds/<id>/dist/       the dumps
-    builds/<id>/build.json  what went in and what came out
+    builds/<id>/build.json  what went in and what came out (written last)
+    builds/<id>/lease       locked (shared) by every process that reads the build
     current -> builds/<id>  switched with one atomic rename
 
 and ``dist -> .sdglod/current/dist`` at the project root. A build that fails at any step
 removes its own folder and leaves ``current`` (so the previous store and dumps) as it was.
+
+Every :class:`Build` a process gets holds a shared lock on the build's ``lease`` file until it
+is released (or collected, or the process dies, even by ``kill -9``). A build removes every
+folder but ``current`` that nobody holds: older builds no reader uses any more, and the partial
+folders of builds that were killed. So a running server keeps its build for as long as it
+serves it, however many builds come after, and the disk holds only builds in use.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import os
 import shutil
 import tempfile
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .describe.framing import FRAMED_DUMP, write_framed
 from .describe.write import write_descriptions
 from .errors import NoBuildError, ProjectError
-from .manifest import BuildManifest, DumpRecord, SourceRecord, ValidationRecord, read_manifest
+from .manifest import (
+    MANIFEST_FILE,
+    BuildManifest,
+    DumpRecord,
+    SourceRecord,
+    ValidationRecord,
+    read_manifest,
+)
 from .project import Project
 from .rdf.formats import rdf_format
 from .rdf.jsonld import build_context
@@ -38,15 +55,45 @@ from .validation.report_formats import render, write_published_report
 from .validation.validate import Shapes, load_shapes, validate
 from .version import __version__
 
-KEEP_PREVIOUS = 1  # builds kept besides the current one, for readers that still have it open
+LEASE_FILE = "lease"
+LEASE_ATTEMPTS = 20  # times to follow ``current`` while builds replace it under a reader
+
+
+class Lease:
+    """A shared lock on a build's ``lease`` file: while one is held, no build removes the
+    folder. Released by :meth:`release`, when collected, or when the process ends."""
+
+    def __init__(self, folder: Path):
+        fd = os.open(folder / LEASE_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)  # waits while a build is removing the folder
+        except BaseException:
+            os.close(fd)
+            raise
+        self._release = weakref.finalize(self, os.close, fd)
+
+    def release(self) -> None:
+        self._release()
 
 
 @dataclass(frozen=True)
 class Build:
-    """A finished build on disk and its manifest."""
+    """A finished build on disk and its manifest (and, when read as the current build, a lease
+    that keeps its folder on disk for as long as this object is held)."""
 
     folder: Path
     manifest: BuildManifest
+    lease: Lease | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        """The build's folder name: unique per build, shown in ``/health`` and logs."""
+        return self.folder.name
+
+    def release(self) -> None:
+        """Let later builds remove this build's folder (a no-op without a lease)."""
+        if self.lease is not None:
+            self.lease.release()
 
     @property
     def store_path(self) -> Path:
@@ -57,7 +104,8 @@ class Build:
         return self.folder / "dist"
 
     def open_store(self) -> Store:
-        return Store.open(self.store_path)
+        """The build's store, read-only; it holds the build's lease while it is open."""
+        return Store.open(self.store_path, keep=self.lease)
 
     def dumper(self, store: Store) -> Dumper:
         """A dumper over the whole content of ``store`` (an open store of this build)."""
@@ -76,15 +124,18 @@ def build(project: Project, validate_first: bool = True, strict: bool = False) -
     builds = project.state_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     with _lock(project.state_dir):
+        # Folders of killed builds go first: a failing build must not add to them.
+        prune(project)
         folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds))
         try:
             new = _build_into(project, folder, validate_first, strict)
+            new = Build(folder, new.manifest, Lease(folder))
             _switch_current(project.state_dir, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         _link_dist(project)
-        _prune(builds, keep=folder)
+        prune(project)
     return new
 
 
@@ -169,12 +220,35 @@ def _publish_report(report: Report, shapes: Shapes, dist: Path) -> dict[str, Pat
 
 
 def current_build(project: Project) -> Build:
-    """The build that ``current`` points at."""
+    """The build that ``current`` points at, leased: its folder stays until the returned
+    object is released or collected, whatever builds come after."""
     link = project.state_dir / "current"
-    if not link.is_symlink():
-        raise NoBuildError("the project has not been built yet", hint="run `sdglod build`")
-    folder = link.resolve()
-    return Build(folder, read_manifest(folder))
+    for _ in range(LEASE_ATTEMPTS):
+        folder = current_folder(project)
+        try:
+            lease = Lease(folder)
+        except FileNotFoundError:
+            continue  # removed between reading the link and locking: read the link again
+        if (folder / MANIFEST_FILE).is_file():
+            return Build(folder, read_manifest(folder), lease)
+        lease.release()  # a build removed it while we waited for the lock
+    raise NoBuildError(f"{link} keeps changing: builds are replacing it too fast to read")
+
+
+def current_folder(project: Project) -> Path:
+    """The folder ``current`` points at now (one read of the link; nothing is opened)."""
+    link = project.state_dir / "current"
+    try:
+        target = os.readlink(link)
+    except FileNotFoundError:
+        raise NoBuildError(
+            "the project has not been built yet", hint="run `sdglod build`"
+        ) from None
+    except OSError as err:
+        if err.errno != errno.EINVAL:
+            raise
+        raise NoBuildError(f"{link} is not a link to a build", hint="run `sdglod build`") from None
+    return (link.parent / target).resolve()
 
 
 @contextmanager
@@ -215,10 +289,56 @@ def _link_dist(project: Project) -> None:
     dist.symlink_to(target)
 
 
-def _prune(builds: Path, keep: Path) -> None:
-    older = sorted(
-        (p for p in builds.iterdir() if p.is_dir() and p != keep),
-        key=lambda p: p.stat().st_mtime,
-    )
-    for folder in older[: max(0, len(older) - KEEP_PREVIOUS)]:
+def prune(project: Project) -> list[Path]:
+    """Remove every build folder but the current one that no process holds a lease on (older
+    builds and the partial folders of killed builds); the folders removed. Call it only while
+    holding the build lock, so that no build is being written."""
+    builds = project.state_dir / "builds"
+    try:
+        keep = current_folder(project)
+    except NoBuildError:
+        keep = None
+    removed = []
+    for folder in sorted(builds.iterdir()) if builds.is_dir() else []:
+        if folder.is_dir() and folder != keep and _remove_unless_leased(folder):
+            removed.append(folder)
+    return removed
+
+
+def prune_unless_building(project: Project) -> list[Path]:
+    """:func:`prune`, if no build is running (one that is will prune when it ends); for a
+    reader that has just let a build go, so that the disk holds only builds in use."""
+    try:
+        handle = (project.state_dir / "lock").open("w")
+    except OSError:
+        return []
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return []
+        try:
+            return prune(project)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_unless_leased(folder: Path) -> bool:
+    try:
+        fd = os.open(folder / LEASE_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        return False  # not ours to judge (no permission, vanished): leave it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return False  # a reader holds it
+    try:
+        # The manifest first: a reader that was waiting for the lease sees no build and
+        # reads ``current`` again.
+        with contextlib.suppress(FileNotFoundError):
+            (folder / MANIFEST_FILE).unlink()
         shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os.close(fd)
+    return True

@@ -3,17 +3,90 @@ files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
 from ..build import build as run_build
 from ..build import current_build
 from ..errors import NoBuildError
+from ..query.remote import redact
 from .group import base_option, cli, project_of
 from .options import SECONDS, WEB_ADDRESS, allow_service_option
 
 MAX_ROWS = 1_000_000_000  # answers are cut with islice, which takes at most a machine word
+
+
+class _PublicUrl(click.ParamType):
+    """An http(s) URL of a site's root: no query, fragment or password; ``/`` added at the
+    end if missing (every link is the root followed by a path)."""
+
+    name = "url"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = WEB_ADDRESS.convert(value, param, ctx)
+        parts = urlsplit(text)
+        if parts.query or parts.fragment or text.endswith(("?", "#")):
+            self.fail(f"{text!r} has a query or fragment: give the site's root", param, ctx)
+        if "@" in parts.netloc:
+            self.fail(f"{redact(text)!r} holds a user name or password", param, ctx)
+        return text if text.endswith("/") else text + "/"
+
+
+PUBLIC_URL = _PublicUrl()
+
+
+def limit_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of the server's limits; each is passed on as the ServerConfig field of the
+    same name (``**limits`` of :func:`serve`)."""
+    options = [
+        click.option(
+            "--page-workers",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Processes that run the server's own queries (pages, canned queries), apart "
+            "from /sparql's, per HTTP worker.",
+        ),
+        click.option(
+            "--client-queries",
+            type=click.IntRange(min=1),
+            default=2,
+            show_default=True,
+            help="/sparql queries one client (peer address) may have at once; more: 429.",
+        ),
+        click.option(
+            "--query-queue",
+            type=click.IntRange(min=0),
+            default=16,
+            show_default=True,
+            help="/sparql queries that may wait for a query worker; more: 503 at once.",
+        ),
+        click.option(
+            "--worker-memory",
+            type=click.IntRange(min=0),
+            default=2048,
+            show_default=True,
+            metavar="MB",
+            help="Memory a query worker may use, store included (0: no limit); a query that "
+            "needs more is stopped (507).",
+        ),
+        click.option(
+            "--request-timeout",
+            type=SECONDS,
+            default=15.0,
+            show_default=True,
+            help="Seconds a client has to send a whole request; slower connections are closed.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @cli.command()
@@ -68,6 +141,14 @@ MAX_ROWS = 1_000_000_000  # answers are cut with islice, which takes at most a m
     metavar="URL",
     help="Serve a remote SPARQL 1.1 store (its query URL) instead of the build's own store.",
 )
+@click.option(
+    "--public-url",
+    type=PUBLIC_URL,
+    metavar="URL",
+    help="Where readers reach the site (behind a proxy): the root of absolute links in the "
+    "sitemap, robots.txt, service description and OpenAPI document. Default: the base IRI.",
+)
+@limit_options
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -81,6 +162,8 @@ def serve(
     disk: bool,
     cache_entries: int,
     backend: str | None,
+    public_url: str | None,
+    **limits: Any,
 ) -> None:
     """Serve the current build: a read-only SPARQL endpoint, canned queries and pages.
 
@@ -101,6 +184,8 @@ def serve(
         allowed_services=allow_service,
         base=base_option(ctx),
         backend=backend,
+        public_url=public_url,
+        **limits,
     )
     check_backend(config)
     # The port first: a port in use is said before a build that may take a while.

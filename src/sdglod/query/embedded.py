@@ -12,6 +12,7 @@ from pyoxigraph import Variable
 from ..rdf.store import Store
 from .execute import Backend, QueryOutcome, QueryRequest
 from .results import from_oxigraph
+from .sparql_text import dataset_clauses, without_dataset_clauses
 
 
 class EmbeddedBackend(Backend):
@@ -22,10 +23,16 @@ class EmbeddedBackend(Backend):
 
     def evaluate(self, request: QueryRequest) -> QueryOutcome:
         substitutions = {Variable(name): term for name, term in request.bindings.items()}
+        text, union = request.text, True
+        if request.default_graphs is not None or request.named_graphs is not None:
+            text = without_dataset_clauses(text)  # the request's dataset wins over the query's
+        elif dataset_clauses(text):
+            union = False  # the query's FROM / FROM NAMED give the dataset
         raw = self.store.query(
-            request.text,
+            text,
             default_graphs=_listed(request.default_graphs),
             named_graphs=_listed(request.named_graphs),
+            union=union,
             substitutions=substitutions or None,
             base_iri=request.base,
         )

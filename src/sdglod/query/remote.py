@@ -26,7 +26,13 @@ from ..errors import QueryError, RemoteError
 from ..project import web_address_problem
 from .execute import Backend, QueryOutcome, QueryRequest
 from .results import Term, cut, from_sparql_json, graph_from_bytes
-from .sparql_text import SparqlTextError, insert_values, operation
+from .sparql_text import (
+    SparqlTextError,
+    dataset_clauses,
+    insert_values,
+    operation,
+    without_dataset_clauses,
+)
 
 DEFAULT_TIMEOUT = 60.0  # seconds to wait for an answer
 _ACCEPT_RESULTS = "application/sparql-results+json"
@@ -47,6 +53,25 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def _dataset(text: str, request: QueryRequest) -> tuple[str, list[str], list[str]]:
+    """The text to send and the protocol's dataset: the request's if it gives one (it wins
+    over the query's, Protocol §2.1.4), else the query's ``FROM``/``FROM NAMED`` sent as
+    protocol parameters — a store whose default graph is the union of its graphs (as sdglod
+    asks of one) may ignore ``FROM`` in the text, but not the protocol's dataset."""
+    if request.default_graphs is not None or request.named_graphs is not None:
+        return (
+            without_dataset_clauses(text),
+            list(request.default_graphs or ()),
+            list(request.named_graphs or ()),
+        )
+    clauses = dataset_clauses(text)
+    if not clauses or any(c.graph is None or ":" not in c.graph for c in clauses):
+        return text, [], []  # none, or one the store must judge (an undeclared prefix)
+    default = [c.graph for c in clauses if not c.named and c.graph]
+    named = [c.graph for c in clauses if c.named and c.graph]
+    return without_dataset_clauses(text), default, named
+
+
 class RemoteBackend(Backend):
     """Queries a SPARQL 1.1 endpoint (the query URL, e.g. ``http://127.0.0.1:7878/query``)."""
 
@@ -65,13 +90,14 @@ class RemoteBackend(Backend):
         the protocol's parameters, and the base IRI as a ``BASE`` in front of the text (on its
         first line, so line numbers stay those of the text)."""
         text = bind_in_text(request.text, request.bindings, request.source)
+        text, default_graphs, named_graphs = _dataset(text, request)
         graph = operation(text) in ("CONSTRUCT", "DESCRIBE")
         if request.base:
             text = f"BASE {NamedNode(request.base)} {text}"
         client = SPARQLWrapper(self.endpoint)
-        for iri in request.default_graphs or ():
+        for iri in default_graphs:
             client.addDefaultGraph(iri)
-        for iri in request.named_graphs or ():
+        for iri in named_graphs:
             client.addNamedGraph(iri)
         client.setMethod(POST)
         client.setOnlyConneg(True)  # no format=/output= URL parameters: plain protocol

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+PAGED_AWAY = ("LIMIT", "OFFSET", "VALUES")  # top-level keywords after WHERE that paging avoids
 UPDATE_KEYWORDS = (
     "INSERT",
     "DELETE",
@@ -239,15 +241,11 @@ def service_endpoints(text: str) -> list[str | None]:
 def service_clauses(text: str) -> list[tuple[str | None, int]]:
     """Each ``SERVICE`` clause's endpoint (as :func:`service_endpoints`) and the offset of
     its keyword in ``text``."""
-    prefixes: dict[str, str] = {}
     found: list[tuple[str | None, int]] = []
     stream = list(tokens(text))
+    prefixes = _prefixes(stream)
     for index, token in enumerate(stream):
         word = _keyword(token)
-        if word == "PREFIX" and index + 2 < len(stream):
-            name, iri = stream[index + 1], stream[index + 2]
-            if name.kind == "word" and name.text.endswith(":") and iri.kind == "iri":
-                prefixes[name.text[:-1]] = iri.text[1:-1]
         if word != "SERVICE":
             continue
         following = stream[index + 1 : index + 3]
@@ -262,6 +260,76 @@ def service_clauses(text: str) -> list[tuple[str | None, int]]:
             endpoint = prefixes[name] + local if name in prefixes else None
         found.append((endpoint, token.start))
     return found
+
+
+class DatasetClause(NamedTuple):
+    """A ``FROM`` or ``FROM NAMED`` clause: where it is, and the graph it names (prefixed
+    names expanded; ``None`` for a prefix the query does not declare)."""
+
+    start: int
+    end: int
+    named: bool
+    graph: str | None
+
+
+def dataset_clauses(text: str) -> list[DatasetClause]:
+    """The ``FROM`` and ``FROM NAMED`` clauses of a query. (Only a query's top level has them:
+    a sub-query cannot.)"""
+    stream = list(tokens(text))
+    prefixes = _prefixes(stream)
+    found = []
+    for index, token in enumerate(stream):
+        if token.depth or _keyword(token) != "FROM":
+            continue
+        following = stream[index + 1 : index + 3]
+        named = bool(following) and _keyword(following[0]) == "NAMED"
+        target = following[1 if named else 0] if len(following) > named else None
+        if target is None:
+            continue
+        if target.kind == "iri":
+            graph: str | None = target.text[1:-1]
+        elif target.kind == "word" and ":" in target.text:
+            name, _, local = target.text.partition(":")
+            graph = prefixes[name] + local if name in prefixes else None
+        else:
+            continue
+        found.append(DatasetClause(token.start, target.start + len(target.text), named, graph))
+    return found
+
+
+def _prefixes(stream: list[Token]) -> dict[str, str]:
+    """The ``PREFIX`` declarations among ``stream``."""
+    prefixes = {}
+    for index, token in enumerate(stream[:-2]):
+        if _keyword(token) == "PREFIX":
+            name, iri = stream[index + 1], stream[index + 2]
+            if name.kind == "word" and name.text.endswith(":") and iri.kind == "iri":
+                prefixes[name.text[:-1]] = iri.text[1:-1]
+    return prefixes
+
+
+def without_dataset_clauses(text: str) -> str:
+    """``text`` with its ``FROM``/``FROM NAMED`` clauses blanked out: the protocol's
+    ``default-graph-uri``/``named-graph-uri`` replace them (SPARQL 1.1 Protocol §2.1.4).
+    Blanked with spaces, so that every other position — and so every error's line and column —
+    stays where the user wrote it."""
+    for start, end, _, _ in reversed(dataset_clauses(text)):
+        blank = "".join(c if c in "\r\n" else " " for c in text[start:end])
+        text = text[:start] + blank + text[end:]
+    return text
+
+
+def with_offset(text: str, offset: int) -> str:
+    """``text`` with ``OFFSET offset`` after its solution modifiers, for paging through its
+    solutions (the row cap of the job gives the page's size). A query with its own top-level
+    ``LIMIT``/``OFFSET``, or a ``VALUES`` block after its WHERE group, is not paged this way."""
+    where = where_group_start(text)
+    for token in tokens(text):
+        if token.depth == 0 and token.start >= where and _keyword(token) in PAGED_AWAY:
+            raise SparqlTextError(
+                f"the query has its own {token.text.upper()}, so it is not paged", token.start
+            )
+    return f"{text}\nOFFSET {int(offset)}" if offset else text
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:

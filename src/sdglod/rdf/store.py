@@ -31,16 +31,18 @@ QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 class Store:
     """A read-only view of a built store."""
 
-    def __init__(self, oxstore: _OxStore, path: Path | None = None):
+    def __init__(self, oxstore: _OxStore, path: Path | None = None, keep: object = None):
         self._store = oxstore
         self.path = path
+        self._keep = keep  # lives as long as the store: the lease that keeps its files on disk
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Open the store at ``path`` read-only."""
+    def open(cls, path: Path, keep: object = None) -> Store:
+        """Open the store at ``path`` read-only; ``keep`` (a build's lease) is held as long as
+        the store is."""
         if not path.is_dir():
             raise NoBuildError(f"no store at {path}", hint="run `sdglod build` first")
-        return cls(_OxStore.read_only(str(path)), path)
+        return cls(_OxStore.read_only(str(path)), path, keep)
 
     @classmethod
     def in_memory(cls, quads: Iterable[Quad]) -> Store:
@@ -55,20 +57,25 @@ class Store:
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        union: bool = True,
         **options: object,
     ) -> QueryResult:
-        """Run a SPARQL query (``options`` as pyoxigraph's).
+        """Run a SPARQL query (``options`` as pyoxigraph's) on a dataset.
 
-        The default graph is the union of all named graphs, unless the SPARQL protocol's
-        ``default_graphs``/``named_graphs`` name the dataset: then exactly those graphs (an
-        empty default graph if only named graphs are given).
+        If ``default_graphs`` or ``named_graphs`` is given (the SPARQL protocol's
+        ``default-graph-uri``/``named-graph-uri``), the dataset is exactly those graphs: the
+        default graph is the merge of ``default_graphs`` (empty if none), the named graphs are
+        ``named_graphs`` (none if none). Otherwise, with ``union``, the default graph is the
+        union of all named graphs; without, the query's own ``FROM``/``FROM NAMED`` say.
         """
         if default_graphs is None and named_graphs is None:
-            return self._store.query(sparql, use_default_graph_as_union=True, **options)
+            if union:
+                return self._store.query(sparql, use_default_graph_as_union=True, **options)
+            return self._store.query(sparql, **options)
         return self._store.query(
             sparql,
-            default_graph=[NamedNode(iri) for iri in default_graphs or []] or None,
-            named_graphs=None if named_graphs is None else [NamedNode(i) for i in named_graphs],
+            default_graph=[NamedNode(iri) for iri in default_graphs or ()],
+            named_graphs=[NamedNode(iri) for iri in named_graphs or ()],
             **options,
         )
 

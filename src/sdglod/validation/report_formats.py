@@ -25,6 +25,7 @@ from ..rdf.namespaces import RDF_TYPE, SH, XSD, XSD_BOOLEAN
 from ..rdf.terms import term_from_ntriples
 from ..rdf.writer import Dumper
 from ..version import __version__
+from .path_nodes import path_node
 from .report import Report, Severity, ValidationResult
 
 FORMATS = ("text", "json", "junit", "github", "sarif", "turtle")
@@ -423,8 +424,8 @@ def report_quads(report: Report) -> list[Quad]:
         severity = result.severity_iri or SH + result.severity.value
         add(node, SH + "resultSeverity", NamedNode(severity))
         add(node, SH + "focusNode", _term(result.focus_node))
-        if result.path and not is_complex_path(result.path):
-            add(node, SH + "resultPath", NamedNode(result.path))
+        if result.path:
+            add(node, SH + "resultPath", path_node(result.path, f"result{number}-path", add))
         if result.value is not None:
             add(node, SH + "value", term_from_ntriples(result.value))
         for language, message in sorted(result.messages.items()):

@@ -12,6 +12,9 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_ROW_LIMIT = 10_000
 DEFAULT_BODY_LIMIT = 1 << 20  # 1 MiB: ample for any query a person writes
 DEFAULT_MAX_AGE = 300
+DEFAULT_WORKER_MEMORY = 2048  # MB of heap per query worker: 2 GB × 3 workers on a 24 GB machine
+DEFAULT_REQUEST_TIMEOUT = 15.0  # seconds a client has to send a whole request
+MIN_WORKER_MEMORY = 64  # MB: below this a worker cannot even hold Python and a small store
 
 
 @dataclass(frozen=True)
@@ -30,17 +33,34 @@ class ServerConfig:
     base: str | None = None  # override of the project's base IRI
     backend: str | None = None  # a remote store's query URL to serve instead of the build
     static_site: bool = False  # pages for `sdglod export-static`: links to files, no endpoint
+    page_workers: int = 1  # query processes for the server's own queries (pages, canned)
+    client_queries: int = 2  # /sparql queries one client (peer address) may have at once
+    query_queue: int = 16  # /sparql queries that may wait for a worker; more: 503 at once
+    worker_memory: int = DEFAULT_WORKER_MEMORY  # MB of heap a query worker may use (0: no limit)
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT  # seconds to send a request, headers+body
+    public_url: str | None = None  # where the site is for readers (absolute links); else base
 
     def __post_init__(self) -> None:
         # A limit of 0 or less would refuse every request (a timeout of 0: every query a 503).
-        if not (self.timeout > 0 and math.isfinite(self.timeout)):
-            raise SdglodError(f"timeout {self.timeout!r}: give a positive number of seconds")
+        for name in ("timeout", "request_timeout"):
+            value = getattr(self, name)
+            if not (value > 0 and math.isfinite(value)):
+                raise SdglodError(f"{name} {value!r}: give a positive number of seconds")
+        if 0 < self.worker_memory < MIN_WORKER_MEMORY:
+            raise SdglodError(
+                f"worker_memory {self.worker_memory!r}: a worker needs {MIN_WORKER_MEMORY} MB "
+                "or more (0: no limit)"
+            )
         counts = {
             "row_limit": (self.row_limit, 1),
             "body_limit": (self.body_limit, 1),
             "query_workers": (self.query_workers, 1),
             "cache_entries": (self.cache_entries, 0),
             "max_age": (self.max_age, 0),
+            "page_workers": (self.page_workers, 1),
+            "client_queries": (self.client_queries, 1),
+            "query_queue": (self.query_queue, 0),
+            "worker_memory": (self.worker_memory, 0),
         }
         for name, (value, least) in counts.items():
             if value < least:

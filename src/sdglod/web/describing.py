@@ -4,16 +4,28 @@ page builder whose links keep the reader's language."""
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from starlette.requests import Request
 
 from .i18n import page_language
 from .resources import Context, PageBuilder, context_queries, describe_query, mentioned_iris
-from .runtime import Runtime
+from .runtime import RUNTIME_KEY, Runtime
 from .vocabulary import ui_vocabulary
 
 
 def runtime_of(request: Request) -> Runtime:
-    return request.app.state.runtime
+    """The runtime this request is pinned to (its build, for the whole request)."""
+    pinned = request.scope.get(RUNTIME_KEY)
+    return pinned if pinned is not None else request.app.state.runtime
+
+
+def public_root(runtime: Runtime) -> str:
+    """The absolute URL of the site's root, for the few links that must be absolute (sitemap,
+    robots.txt, the service description): ``--public-url``, else the base IRI, where the
+    dataset's IRIs are dereferenced. Never a request's ``Host``: that is the client's to say."""
+    root = runtime.config.public_url or runtime.base
+    return root if root.endswith("/") else urljoin(root, "./")
 
 
 def language_of(request: Request) -> str:

@@ -15,7 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from ..describe.public_urls import CATALOG_JSONLD_FILE, CATALOG_TURTLE_FILE, VOID_FILE
 from ..rdf.formats import RDF_FORMATS, negotiate
 from ..rdf.namespaces import DCT, SCHEMA
-from .describing import language_of, runtime_of
+from .describing import language_of, public_root, runtime_of
 from .endpoint import HTML
 from .errors import HttpError
 from .pages import render
@@ -62,7 +62,9 @@ async def dump_file(request: Request) -> Response:
     runtime = runtime_of(request)
     name = request.path_params["name"]
     entry = next((e for e in runtime.dumps.values() if e.file == name), None)
-    path = runtime.dist_file(name)
+    # Only a name the build lists reaches the file system: no other name (too long, NUL, ..)
+    # can make an OSError out of a 404.
+    path = runtime.dist_file(name) if entry is not None else None
     if entry is None or path is None:
         raise HttpError("not-found", f"there is no dump {name!r}", hint="the dumps are at /dumps/")
     etag = f'"{entry.sha256}"'
@@ -147,7 +149,7 @@ async def _sitemap_urls(request: Request) -> tuple[list[str], str | None]:
     """Every page a crawler should read (the landing page, the query list, each resource's
     page) and the date of the data."""
     runtime = runtime_of(request)
-    root = str(request.base_url)
+    root = public_root(runtime)
     resources = await described_resources(runtime)
     modified = await runtime.select(
         f"SELECT (MAX(STR(?d)) AS ?m) WHERE {{ ?x a <{SCHEMA}Dataset> ; <{DCT}modified> ?d }}"
@@ -185,7 +187,7 @@ async def sitemap(request: Request) -> Response:
     parts = sitemap_parts(len(urls))
     if not parts:
         return _xml_document("urlset", urls, lastmod, "url")
-    root = str(request.base_url)
+    root = public_root(runtime_of(request))
     index = [root + sitemap_part_path(n) for n in range(1, parts + 1)]
     return _xml_document("sitemapindex", index, lastmod, "sitemap")
 
@@ -206,7 +208,7 @@ def _xml(text: str) -> str:
 
 
 async def robots(request: Request) -> Response:
-    root = str(request.base_url)
+    root = public_root(runtime_of(request))
     text = (
         "User-agent: *\n"
         "Disallow: /sparql\n"  # queries cost CPU; crawlers get everything from the pages

@@ -1,15 +1,16 @@
 """``/sparql``: the SPARQL 1.1 Protocol, query operation only.
 
 GET with ``query=``; POST form-encoded or ``application/sparql-query``; ``default-graph-uri`` and
-``named-graph-uri`` choose the dataset; ``Accept`` or ``format=`` choose the result format;
-``timeout=`` asks for a lower time limit. Without a query: the Service Description for
-machines, the query page for browsers. Updates and federated queries (``SERVICE``, unless the
-operator allows the endpoint) are refused before anything runs.
+``named-graph-uri`` choose the dataset; ``Accept`` or ``format=`` choose the result format
+(:func:`choose_format`); ``timeout=`` asks for a lower time limit. Without a query: the Service
+Description for machines, the query page for browsers. Updates and federated queries
+(``SERVICE``, unless the operator allows the endpoint) are refused before anything runs.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -58,6 +59,9 @@ FORMAT_ALIASES = {
     },
 }
 KIND_OF_FORM = {"SELECT": SOLUTIONS, "ASK": BOOLEAN, "CONSTRUCT": GRAPH, "DESCRIBE": GRAPH}
+# The parameters clients name a result format with: Virtuoso reads format=, Fuseki and Joseki
+# output=, some stores results=; SPARQLWrapper sends all three.
+FORMAT_PARAMETERS = ("format", "output", "results")
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class ProtocolRequest:
     query: str | None
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
-    format: str | None
+    format: tuple[str, ...]  # every format=, output= and results= value, in order
     timeout: str | None
 
 
@@ -156,9 +160,16 @@ async def read_protocol_request(request: Request, body_limit: int) -> ProtocolRe
         query=_single(pairs, "query"),
         default_graphs=_graphs(pairs, "default-graph-uri"),
         named_graphs=_graphs(pairs, "named-graph-uri"),
-        format=_single(pairs, "format"),
+        format=tuple(value for key, value in pairs if key in FORMAT_PARAMETERS and value),
         timeout=_single(pairs, "timeout"),
     )
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the client prefers a page to the API's JSON (a browser does; a client that
+    accepts anything, such as curl or a library, gets JSON)."""
+    accept = request.headers.get("accept")
+    return bool(accept) and negotiate(accept, ["application/json", HTML]) == HTML
 
 
 _SERVICE_HINT = "ask the operator to allow the endpoint (sdglod serve --allow-service URL)"
@@ -190,25 +201,31 @@ def query_kind(text: str, allowed_services: tuple[str, ...]) -> str | None:
 
 
 def choose_format(
-    kind: str | None, accept: str | None, asked: str | None, html: bool = False
+    kind: str | None, accept: str | None, asked: Sequence[str] | str | None, html: bool = False
 ) -> ResultSerialisation | None:
-    """The result format from ``format=`` (a name or media type) or else ``Accept``.
+    """The result format: the first ``format=``/``output=``/``results=`` value (a name, an
+    alias or a media type) that names a format offered for this kind of result, else the best
+    one ``Accept`` allows.
 
-    ``None`` means HTML (only if ``html`` is offered). 406 if nothing fits.
+    As in Fuseki and Virtuoso, a format parameter wins over ``Accept``; values that name
+    nothing offered (``format=n3``, or a second spelling such as SPARQLWrapper sends) are
+    passed over, so that a client that also sends a usable ``Accept`` gets an answer. ``None``
+    means HTML (only if ``html`` is offered); 406 if nothing fits.
     """
     names = ENDPOINT_FORMATS.get(kind or SOLUTIONS, ENDPOINT_FORMATS[SOLUTIONS])
     offered = [RESULT_FORMATS[name] for name in names]
-    if asked:
-        asked = FORMAT_ALIASES[kind or SOLUTIONS].get(asked.lower(), asked.lower())
-        found = next((f for f in offered if asked in (f.name, f.media_type)), None)
-        if found is None:
-            raise HttpError(
-                "not-acceptable",
-                f"format={asked!r} cannot carry this result",
-                hint=f"use one of: {', '.join(f.name for f in offered)}",
-            )
+    asked = (asked,) if isinstance(asked, str) else tuple(asked or ())
+    found = _named_format(offered, asked, FORMAT_ALIASES[kind or SOLUTIONS])
+    if found is not None:
         return found
     types = [f.media_type for f in offered] + ([HTML] if html else [])
+    if asked and _wildcard(accept):
+        # Nothing but a format parameter says what the client wants, and it names nothing.
+        raise HttpError(
+            "not-acceptable",
+            f"format={asked[0]!r} cannot carry this result",
+            hint=f"use one of: {', '.join(f.name for f in offered)}",
+        )
     chosen = negotiate(accept, types)
     if chosen is None:
         raise HttpError(
@@ -217,6 +234,24 @@ def choose_format(
             hint=f"accept one of: {', '.join(types)}",
         )
     return None if chosen == HTML else next(f for f in offered if f.media_type == chosen)
+
+
+def _named_format(
+    offered: list[ResultSerialisation], asked: Sequence[str], aliases: dict[str, str]
+) -> ResultSerialisation | None:
+    for value in asked:
+        name = value.split(";", 1)[0].strip().lower()
+        name = aliases.get(name, name)
+        found = next((f for f in offered if name in (f.name, f.media_type)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _wildcard(accept: str | None) -> bool:
+    """Whether ``Accept`` says nothing in particular (absent, or only ``*/*``)."""
+    types = [part.split(";", 1)[0].strip() for part in (accept or "").split(",")]
+    return all(t in ("", "*/*") for t in types)
 
 
 def job_for(runtime: Runtime, parsed: ProtocolRequest, fmt: ResultSerialisation) -> QueryJob:
@@ -278,15 +313,15 @@ def service_description(endpoint: str, graph_sizes: dict[str, int]) -> list[Quad
 
 
 def describe_service(
-    runtime: Runtime, endpoint: str, accept: str | None, asked: str | None
+    runtime: Runtime, endpoint: str, accept: str | None, asked: Sequence[str] = ()
 ) -> tuple[bytes, str] | None:
-    """The Service Description as bytes and its media type; ``None`` if HTML is preferred."""
+    """The Service Description as bytes and its media type; ``None`` if HTML is preferred.
+    Format parameters and ``Accept`` as for results (:func:`choose_format`)."""
     offered = [RDF_FORMATS[name] for name in ("ttl", "nt", "jsonld", "rdf")]
-    if asked:
-        fmt = next((f for f in offered if asked in (f.name, f.media_type)), None)
-        if fmt is None:
-            raise HttpError("not-acceptable", f"format={asked!r} is not an RDF format offered")
-    else:
+    fmt = _named_format(offered, asked, FORMAT_ALIASES[GRAPH])
+    if fmt is None and asked and _wildcard(accept):
+        raise HttpError("not-acceptable", f"format={asked[0]!r} is not an RDF format offered")
+    if fmt is None:
         chosen = negotiate(accept, [HTML] + [f.media_type for f in offered])
         if chosen is None:
             raise HttpError("not-acceptable", f"no format that Accept: {accept} allows")

@@ -26,10 +26,12 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "not-acceptable": (406, "no format that the Accept header allows; the message lists them"),
     "content-too-large": (413, "the request body is larger than the server's limit"),
     "unsupported-media-type": (415, "the request body's content type is not supported"),
+    "too-many-requests": (429, "the client has as many queries running as it may (Retry-After)"),
     "internal": (500, "a bug in sdglod"),
     "store-unavailable": (502, "the SPARQL store behind this server (--backend) did not answer"),
     "timeout": (503, "the query ran past its time limit and was stopped"),
-    "busy": (503, "every query worker stayed busy for the whole time limit"),
+    "busy": (503, "every query worker stayed busy, or too many queries wait; see Retry-After"),
+    "memory-limit": (507, "the query needed more memory than a query worker may use"),
 }
 
 

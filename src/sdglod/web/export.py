@@ -28,6 +28,7 @@ from .landing import browse_page_link, browse_pages
 from .linked_data import DOCUMENT_FORMATS
 from .pages import STATIC, static_document
 from .runtime import Runtime
+from .security import apache_headers, nginx_headers
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ExportSummary:
     resources: int
 
 
-async def _request(app: object, path: str) -> tuple[int, bytes]:
+async def _request(app: object, path: str, accept: str = "*/*") -> tuple[int, bytes]:
     """GET ``path`` from an ASGI app in process: the status and body."""
     target = urlsplit(path)
     scope = {
@@ -52,7 +53,7 @@ async def _request(app: object, path: str) -> tuple[int, bytes]:
         "raw_path": target.path.encode(),
         "query_string": target.query.encode(),
         "root_path": "",
-        "headers": [(b"host", b"localhost"), (b"accept", b"*/*")],
+        "headers": [(b"host", b"localhost"), (b"accept", accept.encode())],
         "client": ("127.0.0.1", 0),
         "server": ("localhost", 80),
     }
@@ -86,7 +87,9 @@ class _Writer:
         self.files = 0
 
     async def save(self, path: str, file: str) -> None:
-        status, body = await _request(self.app, path)
+        # A page is asked for as a browser asks (the dump and query lists are JSON otherwise).
+        accept = "text/html" if file.endswith(".html") else "*/*"
+        status, body = await _request(self.app, path, accept)
         if status != 200:
             raise RuntimeError(f"the export got HTTP {status} for {path}")
         self.write(file, body)
@@ -278,8 +281,10 @@ RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.html [R=303,L]
 <IfModule mod_headers.c>
   Header append Vary Accept
   Header set Access-Control-Allow-Origin "*"
+  # The headers sdglod serve sends: no script but the site's own, no framing, no sniffing.
+{security}
 </IfModule>
-"""
+""".replace("{security}", apache_headers())
 
 NGINX = r"""# nginx rules for an sdglod static export: put inside the server { } block whose root is
 # the export folder. IRIs get 303 See Other to a document by Accept (Cool URIs).
@@ -304,6 +309,9 @@ charset utf-8;
 charset_types text/turtle application/ld+json application/n-triples text/csv;
 add_header Vary Accept always;
 add_header Access-Control-Allow-Origin * always;
+# The headers sdglod serve sends: no script but the site's own, no framing, no sniffing.
+# (nginx drops these in a location that has add_header of its own: repeat them there.)
+{security}
 
 location = /.well-known/void { default_type text/turtle; }
 location = /catalog { default_type text/turtle; }
@@ -320,4 +328,4 @@ location ~ ^/((id/.*)|(graph/.*)|ontology)$ {
 location ~ ^(?<page>.*?)(\.en)?\.html$ {
     if ($arg_lang = "en") { rewrite ^ $page.en.html break; }
 }
-"""
+""".replace("{security}", nginx_headers())

@@ -76,6 +76,7 @@ WORDS: dict[str, dict[str, str]] = {
     "page_of": {"lv": "Lapa {page} no {pages}", "en": "Page {page} of {pages}"},
     "previous_page": {"lv": "Iepriekšējā", "en": "Previous"},
     "next_page": {"lv": "Nākamā", "en": "Next"},
+    "rows_from": {"lv": "Rindas {first}–{last}", "en": "Rows {first}–{last}"},
     "explore": {"lv": "Izpētīt un lejupielādēt", "en": "Explore and download"},
     "dumps": {"lv": "Datu kopas faili (dumpi)", "en": "Dumps of the dataset"},
     "browse": {"lv": "Pārlūkot pēc tipa", "en": "Browse by type"},

@@ -25,7 +25,7 @@ from .downloads import dump_files
 from .errors import HttpError
 from .event_list import Coverage, coverage, event_list
 from .i18n import LANGUAGES
-from .pages import navigation, render, script_json
+from .pages import navigation, render
 from .resources import (
     LABEL_PROPERTIES,
     Context,
@@ -35,6 +35,7 @@ from .resources import (
     context_queries,
 )
 from .runtime import Runtime
+from .security import link_target, safe_colour, script_json
 from .vocabulary import ui_vocabulary
 
 _DATASET = f"SELECT ?dataset WHERE {{ ?dataset a <{SCHEMA}Dataset> }} ORDER BY ?dataset LIMIT 1"
@@ -88,7 +89,7 @@ async def _landing(
         dumps=dump_files(runtime),
         has_void=runtime.dist_file(VOID_FILE) is not None,
         has_catalog=runtime.dist_file(CATALOG_TURTLE_FILE) is not None,
-        link=lambda iri: runtime.link(iri, link_lang),
+        link=lambda iri: link_target(runtime.link(iri, link_lang)),
         browse_link=lambda iri: runtime.browse_link(iri, link_lang),
         events_link=runtime.browse_link(SCHEMA + "Event", link_lang),
         chart_link=lambda iri=None: _chart_link(runtime, iri, link_lang),
@@ -156,7 +157,7 @@ def chart(coverage: Coverage, lang: str) -> dict:
                 "y": height - bar_height + 20,
                 "height": bar_height,
                 "width": width,
-                "colour": colour,
+                "colour": safe_colour(colour),
                 "code": code,
                 "count": count,
                 "goal": goal,

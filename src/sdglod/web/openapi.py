@@ -7,7 +7,7 @@ SPARQL endpoint and the query list. Adding a ``.rq`` file adds its operations.
 
 from __future__ import annotations
 
-from ..query.canned import PARAM_TYPES, CannedQuery
+from ..query.canned import PARAM_TYPES, CannedQuery, Parameter
 from ..rdf.formats import BOOLEAN, GRAPH, RESULT_FORMATS, SOLUTIONS
 from ..version import __version__
 from .endpoint import ENDPOINT_FORMATS, FORM, SPARQL_QUERY
@@ -111,37 +111,9 @@ def _errors(codes: dict[str, tuple[int, str]], statuses: list[int]) -> dict:
 
 def _canned_operation(query: CannedQuery, codes: dict[str, tuple[int, str]]) -> dict:
     kind = {"SELECT": SOLUTIONS, "ASK": BOOLEAN}.get(query.form, GRAPH)
-    parameters = []
-    for parameter in query.parameters:
-        schema = dict(_SCHEMA_OF_TYPE[parameter.type])
-        if parameter.names:
-            schema.pop("format", None)  # a name or code of a value is welcome too
-        checked = (
-            f" A value the data does not have is a 400 (bad-parameter) that names the nearest "
-            f"ones; all of them: /queries/{query.name}/values/{parameter.name}."
-            if parameter.values_where
-            else ""
-        )
-        if parameter.default is not None:
-            schema["default"] = (
-                int(parameter.default) if parameter.type == "integer" else parameter.default
-            )
-        if parameter.values:
-            schema["enum"] = [
-                int(v) if parameter.type == "integer" else v for v in parameter.values
-            ]
-        parameters.append(
-            {
-                "name": parameter.name,
-                "in": "query",
-                "required": parameter.required,
-                "description": (
-                    f"{parameter.description.get('en', '')} ({PARAM_TYPES[parameter.type]}) — "
-                    f"{parameter.description.get('lv', '')}{checked}"
-                ),
-                "schema": schema,
-            }
-        )
+    parameters = [_parameter(query, parameter) for parameter in query.parameters]
+    if kind == SOLUTIONS and not {"limit", "offset"} & set(query.parameter_names):
+        parameters += _page_parameters()
     return {
         "get": {
             "operationId": "query_" + query.name.replace("-", "_"),
@@ -153,8 +125,21 @@ def _canned_operation(query: CannedQuery, codes: dict[str, tuple[int, str]]) -> 
             "responses": {
                 "200": {
                     "description": "the result; the format follows Accept (or a suffix such as "
-                    f".csv on /queries/{query.name}.csv)",
+                    f".csv on /queries/{query.name}.csv)"
+                    + (
+                        ". A page of it (limit, offset) links its neighbours in a Link header "
+                        '(rel="next", "prev", "first"); so does a whole result cut at the row '
+                        'limit (rel="next").'
+                        if kind == SOLUTIONS
+                        else ""
+                    ),
                     "content": _content([kind]),
+                    "headers": {
+                        "Link": {
+                            "description": "RFC 8288 links to the next and previous pages",
+                            "schema": {"type": "string"},
+                        }
+                    },
                 },
                 **_errors(codes, [400, 406, 503]),
             },
@@ -168,6 +153,7 @@ def openapi_document(runtime: object, server_url: str, codes: dict[str, tuple[in
     paths: dict[str, dict] = {
         "/sparql": {"get": _sparql_get(codes), "post": _sparql_post(codes)},
         "/queries": {"get": _query_list()},
+        "/health": {"get": _health()},
     }
     for name in sorted(queries):
         paths[f"/queries/{name}"] = _canned_operation(queries[name], codes)
@@ -189,6 +175,56 @@ def openapi_document(runtime: object, server_url: str, codes: dict[str, tuple[in
             "schemas": {"SparqlResults": _SPARQL_JSON, "RdfTerm": _RDF_TERM, "Error": _ERROR}
         },
     }
+
+
+def _parameter(query: CannedQuery, parameter: Parameter) -> dict:
+    """The OpenAPI description of one of a canned query's parameters."""
+    schema = dict(_SCHEMA_OF_TYPE[parameter.type])
+    if parameter.names:
+        schema.pop("format", None)  # a name or code of a value is welcome too
+    checked = (
+        f" A value the data does not have is a 400 (bad-parameter) that names the nearest "
+        f"ones; all of them: /queries/{query.name}/values/{parameter.name}."
+        if parameter.values_where
+        else ""
+    )
+    if parameter.default is not None:
+        schema["default"] = (
+            int(parameter.default) if parameter.type == "integer" else parameter.default
+        )
+    if parameter.values:
+        schema["enum"] = [int(v) if parameter.type == "integer" else v for v in parameter.values]
+    return {
+        "name": parameter.name,
+        "in": "query",
+        "required": parameter.required,
+        "description": (
+            f"{parameter.description.get('en', '')} ({PARAM_TYPES[parameter.type]}) — "
+            f"{parameter.description.get('lv', '')}{checked}"
+        ),
+        "schema": schema,
+    }
+
+
+def _page_parameters() -> list[dict]:
+    """``limit`` and ``offset``: a page of a SELECT's solutions, in the query's own order."""
+    return [
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": "Solutions in one page (at most the server's row limit). "
+            'The answer links the next page with Link: rel="next".',
+            "schema": {"type": "integer", "minimum": 1},
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "description": "Solutions to skip before the page (with limit).",
+            "schema": {"type": "integer", "minimum": 0, "default": 0},
+        },
+    ]
 
 
 def _values_operation(query: CannedQuery, name: str, codes: dict[str, tuple[int, str]]) -> dict:
@@ -219,7 +255,7 @@ def _sparql_get(codes: dict[str, tuple[int, str]]) -> dict:
                 "description": "the result, or the Service Description (Turtle)",
                 "content": _content([SOLUTIONS, GRAPH]),
             },
-            **_errors(codes, [400, 406, 503]),
+            **_errors(codes, [400, 406, 429, 503, 507]),
         },
     }
 
@@ -273,7 +309,7 @@ def _sparql_post(codes: dict[str, tuple[int, str]]) -> dict:
         },
         "responses": {
             "200": {"description": "the result", "content": _content([SOLUTIONS, GRAPH])},
-            **_errors(codes, [400, 406, 413, 415, 503]),
+            **_errors(codes, [400, 406, 413, 415, 429, 503, 507]),
         },
     }
 
@@ -287,5 +323,48 @@ def _query_list() -> dict:
                 "description": "the list",
                 "content": {"application/json": {"schema": {"type": "object"}}},
             }
+        },
+    }
+
+
+def _health() -> dict:
+    """``GET /health``: the server's state for load balancers and monitors."""
+    count = {"type": "integer", "minimum": 0}
+    lane = {
+        "type": "object",
+        "properties": {"workers": count, "busy": count, "queued": count},
+    }
+    state = {"type": "string", "enum": ["ready", "recovering", "down", "remote"]}
+    return {
+        "operationId": "health",
+        "summary": "The server's state, for load balancers and monitors (never cached)",
+        "description": "The build served, whether its query workers are up, how busy each "
+        "lane is (pages: the server's own queries; user: /sparql) and the uptime in seconds. "
+        "503 when a lane has no live worker.",
+        "responses": {
+            status: {
+                "description": meaning,
+                "headers": {"Cache-Control": {"schema": {"type": "string", "const": "no-store"}}},
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "status": {"type": "string", "enum": ["ok", "unavailable"]},
+                                "build": {"type": ["string", "null"]},
+                                "store": {
+                                    "type": "object",
+                                    "properties": {"state": state, "triples": count},
+                                },
+                                "lanes": {"type": "object", "additionalProperties": lane},
+                                "busy": count,
+                                "queued": count,
+                                "uptime": {"type": "number", "minimum": 0},
+                            },
+                        }
+                    }
+                },
+            }
+            for status, meaning in (("200", "queries can be answered"), ("503", "they cannot"))
         },
     }

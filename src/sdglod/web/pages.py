@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from starlette.responses import HTMLResponse
 
@@ -18,6 +20,7 @@ from ..query.results import AskResult, GraphResult, Result, SelectResult
 from ..rdf.names import compact_iri
 from ..rdf.namespaces import XSD
 from .i18n import LANGUAGES, word
+from .security import link_target, safe_colour, to_script_json
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -33,6 +36,9 @@ def environment() -> Environment:
     )
     env.globals["word"] = word
     env.globals["languages"] = LANGUAGES
+    env.globals["safe_colour"] = safe_colour
+    # Jinja's own tojson leaves U+2028/U+2029 as they are; this one escapes them too.
+    env.filters["tojson"] = lambda value: Markup(to_script_json(value))
     return env
 
 
@@ -46,7 +52,12 @@ def render(
     ``request``, for the navigation)."""
     request, runtime = context.get("request"), context.get("runtime")
     if runtime is None and request is not None:
-        runtime = getattr(request.app.state, "runtime", None)  # type: ignore[attr-defined]
+        # The runtime the request is pinned to (see follow.py), else the app's.
+        runtime = request.scope.get("sdglod.runtime") or getattr(  # type: ignore[attr-defined]
+            request.app.state,  # type: ignore[attr-defined]
+            "runtime",
+            None,
+        )
     if request is not None and runtime is not None:
         context.setdefault("nav", navigation(request, runtime, str(context["lang"])))
     html = _ENV.get_template(template).render(**context)
@@ -87,7 +98,8 @@ def cell(term: object, labels: dict[str, str], prefixes: dict[str, str], link: L
         return Cell("")
     if isinstance(term, NamedNode):
         label = labels.get(term.value)
-        return Cell(label or compact_iri(term.value, prefixes), link(term.value), title=term.value)
+        href = link_target(link(term.value))
+        return Cell(label or compact_iri(term.value, prefixes), href, title=term.value)
     if isinstance(term, BlankNode):
         return Cell(f"_:{term.value}")
     if isinstance(term, Literal):
@@ -140,6 +152,21 @@ def static_document(path: str, lang: str) -> str:
     return f"{stem}{'.en' if lang == 'en' else ''}.html"
 
 
+def page_link(path: str, query: list[tuple[str, str]]) -> str:
+    """A link to ``path`` (with ``query``) on this site, relative to its host: no header of a
+    request (``Host``, ``X-Forwarded-…``) ever gets into a page, which may be cached for all."""
+    # One leading slash: //host/… or /\\host/… would leave the site.
+    path = "/" + quote(path, safe="/:@!$&'()*+,;=~").lstrip("/")
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def language_links(request: object) -> dict[str, str]:
+    """This page (its path and query) in each language: ``lang=`` set, the rest kept."""
+    url = request.url  # type: ignore[attr-defined]
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]  # type: ignore[attr-defined]
+    return {other: page_link(url.path, [*kept, ("lang", other)]) for other in LANGUAGES}
+
+
 def navigation(request: object, runtime: object, lang: str) -> dict:
     """The links of the header: the site's parts and this page in the other languages."""
     static = runtime.config.static_site  # type: ignore[attr-defined]
@@ -160,12 +187,5 @@ def navigation(request: object, runtime: object, lang: str) -> dict:
         "queries": f"/queries?lang={lang}",
         "dumps": f"/dumps/?lang={lang}",
         "api": "/openapi.json",
-        "languages": {other: str(url.include_query_params(lang=other)) for other in LANGUAGES},
+        "languages": language_links(request),
     }
-
-
-def script_json(document: str) -> str:
-    """JSON to embed in a ``<script>`` element: every ``<`` (found only in its strings, such as
-    names from the data) written as ``\\u003c``, so no text of the data can end the element,
-    open a comment in it or start a nested script."""
-    return document.replace("<", "\\u003c")

@@ -19,7 +19,8 @@ from ..rdf.jsonld import write_jsonld
 from ..rdf.names import compact_iri
 from ..rdf.namespaces import RDF_TYPE, RDFS, SCHEMA, SDGO, SKOS, XSD
 from .i18n import word
-from .pages import datatype_title, script_json
+from .pages import datatype_title
+from .security import link_target, safe_colour, script_json
 from .vocabulary import UiVocabulary
 
 LABEL_PROPERTIES = (
@@ -36,13 +37,16 @@ Link = Callable[[str], str | None]  # where a page points for an IRI (None: no l
 
 def describe_query(iri: str) -> str:
     """CONSTRUCT what the dataset says about ``iri``: its statements, those of its
-    ``#parts`` (resources it links to whose IRI is ``iri#…``), and statements about it."""
+    ``#parts`` (resources whose IRI is ``iri#…`` that it links to or that link to it, such as
+    the terms of a vocabulary, ``rdfs:isDefinedBy`` it), and statements about it."""
     node = str(NamedNode(iri))  # checked and written by pyoxigraph: data cannot steer the text
     prefix = str(Literal(iri + "#"))
+    part = f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix})) ?s ?p ?o"
     return (
         "CONSTRUCT { ?s ?p ?o } WHERE { "
         f"{{ VALUES ?s {{ {node} }} ?s ?p ?o }} UNION "
-        f"{{ {node} ?link ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix})) ?s ?p ?o }} UNION "
+        f"{{ {node} ?link ?s . {part} }} UNION "
+        f"{{ ?s ?linked {node} . {part} }} UNION "
         f"{{ VALUES ?o {{ {node} }} ?s ?p ?o }} }}"
     )
 
@@ -152,9 +156,7 @@ class Sdg:
     @property
     def text_colour(self) -> str:
         """Black or white, whichever reads better on the badge colour (WCAG contrast)."""
-        hex_colour = self.colour.lstrip("#")
-        if len(hex_colour) != 6:
-            return "#000000"
+        hex_colour = safe_colour(self.colour).lstrip("#")
         channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
@@ -232,7 +234,9 @@ class PageBuilder:
         self.lang = lang
         self.prefixes = prefixes
         self.jsonld_context = jsonld_context
-        self.link = link
+        self.place = link  # where an IRI is: a page of this site, or the IRI itself
+        # Every link a page makes from the data goes through the one rule of what may be one.
+        self.link: Link = lambda iri: link_target(link(iri))
 
     def page(self, iri: str, described: list[Triple], context: Context) -> ResourcePage | None:
         """The page of ``iri``; ``None`` if the dataset says nothing about it."""
@@ -282,7 +286,7 @@ class PageBuilder:
             label = context.label(iri, self.lang)
             if label is None and iri in self.vocabulary.labels:
                 label = self.vocabulary.label(iri, self.lang)  # a term such as schema:Online…
-            if label is None and "#" in iri and self.link(iri) != iri:
+            if label is None and "#" in iri and self.place(iri) != iri:
                 label = iri.rsplit("#", 1)[1]  # a part of one of our resources: its name
             return Value(
                 text=label or compact_iri(iri, self.prefixes),

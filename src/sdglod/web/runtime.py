@@ -3,6 +3,7 @@ becomes an HTTP answer: cache, ETag/304, time limit, row limit, errors."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -16,7 +17,7 @@ from pyoxigraph import Triple
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from ..build import Build, current_build
+from ..build import Build, current_build, prune_unless_building
 from ..errors import NoBuildError
 from ..manifest import DumpRecord
 from ..project import Project, load_project
@@ -28,20 +29,15 @@ from ..rdf.formats import ResultSerialisation
 from ..rdf.names import Vocabulary, compact_iri
 from .config import ServerConfig
 from .errors import HttpError
-from .execution.executor import QueryPool, WorkerSetup
-from .execution.jobs import (
-    PoolBusy,
-    QueryAnswer,
-    QueryJob,
-    QueryRunner,
-    QueryTimeout,
-    StoreUnavailable,
-    WorkerFailed,
-)
-from .execution.remote_pool import RemotePool
+from .execution.executor import WorkerSetup, pool_for
+from .execution.jobs import QueryAnswer, QueryJob, QueryRunner
+from .execution.lanes import current_lane
+from .execution.remote_pool import remote_pool_for
+from .limits import RUNNER_ERRORS, runner_error
 
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 MIN_TIMEOUT = 0.5  # seconds: the lowest time limit a request can ask for
+RUNTIME_KEY = "sdglod.runtime"  # where a request's scope holds the runtime it is pinned to
 TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml")
 
 
@@ -89,6 +85,7 @@ class Runtime:
     cache: AnswerCache
     tag: str  # identifies the data's content, for ETags
     graph_sizes: dict[str, int] = field(default_factory=dict)
+    users: int = 0  # requests in flight on this runtime (see follow.PinRuntime)
 
     @classmethod
     def load(cls, config: ServerConfig) -> Runtime:
@@ -111,7 +108,7 @@ class Runtime:
             build=build,
             queries=load_queries(project),
             vocabulary=vocabulary,
-            pool=QueryPool(setup, config.query_workers),
+            pool=pool_for(setup, config),
             cache=AnswerCache(config.cache_entries),
             tag=hashlib.sha256(content.encode()).hexdigest()[:16],
             graph_sizes=dict(manifest.graphs),
@@ -131,7 +128,7 @@ class Runtime:
             build=build,
             queries=load_queries(project),
             vocabulary=vocabulary,
-            pool=RemotePool(config.backend, vocabulary, max(config.query_workers, 1) * 4),
+            pool=remote_pool_for(config.backend, vocabulary, config),
             cache=AnswerCache(config.cache_entries),
             tag="",  # set in start(), from what the store holds
         )
@@ -147,6 +144,19 @@ class Runtime:
             # A new publish changes the counts and so the ETags; restart front ends after one.
             content = json.dumps(sorted(self.graph_sizes.items())) + (self.config.backend or "")
             self.tag = hashlib.sha256(content.encode()).hexdigest()[:16]
+
+    async def close(self) -> None:
+        """Stop the query pool and let this runtime's build go: removed at once if nobody
+        else uses it and no build is running (else by the next build)."""
+        await self.pool.close()
+        if self.build is not None:
+            self.build.release()
+            await asyncio.to_thread(prune_unless_building, self.project)
+
+    @property
+    def build_id(self) -> str | None:
+        """The served build's id (its folder's name); none for a remote store alone."""
+        return self.build.id if self.build is not None else None
 
     @property
     def dumps(self) -> Mapping[str, DumpRecord]:
@@ -217,30 +227,10 @@ class Runtime:
         if cached is not None:
             return cached
         try:
-            answer = await self.pool.run(job, timeout)
-        except QueryTimeout:
-            raise HttpError(
-                "timeout",
-                f"the query ran for more than {timeout:g} s and was stopped",
-                hint="narrow the query (fewer variables, a LIMIT, more specific patterns)",
-                headers={"Retry-After": "10"},
-            ) from None
-        except PoolBusy:
-            raise HttpError(
-                "busy",
-                f"no query worker became free within {timeout:g} s",
-                hint="try again in a moment",
-                headers={"Retry-After": "5"},
-            ) from None
-        except WorkerFailed as err:
-            raise HttpError("internal", str(err)) from None
-        except StoreUnavailable as err:
-            raise HttpError(
-                "store-unavailable",
-                f"the SPARQL store did not answer: {err}",
-                hint="try again in a moment",
-                headers={"Retry-After": "10"},
-            ) from None
+            # The lane: /sparql's queries (limits.user_query) apart from the server's own.
+            answer = await self.pool.run(job, timeout, lane=current_lane())
+        except RUNNER_ERRORS as err:
+            raise runner_error(err, timeout) from None
         if not answer.ok:
             raise HttpError(
                 answer.code or "query-failed",

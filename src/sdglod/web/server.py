@@ -4,19 +4,29 @@ The socket is bound here, before uvicorn starts (:func:`listen`): a port in use 
 machine does not have is then an error that names ``--host`` or ``--port``, not a failed start
 with uvicorn's exit code. A remote store is asked a first question before serving it
 (:func:`check_backend`), for the same reason.
+
+Connections are bounded in time (:class:`BoundedRequests`): a request must arrive whole within
+``request_timeout`` seconds of its first byte (or of the connection), so connections that send
+half a request and wait are closed, and an idle keep-alive connection is closed after
+:data:`KEEP_ALIVE` seconds. Every accepted socket gets ``TCP_NODELAY``, which uvicorn's
+multi-process mode would otherwise lose (every keep-alive answer delayed ~40 ms).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import errno
+import functools
 import json
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..errors import OutputError
 from ..rdf.names import Vocabulary
@@ -26,6 +36,7 @@ from .execution.remote_pool import RemotePool
 
 CONFIG_ENV = "SDGLOD_SERVER_CONFIG"
 BACKLOG = 2048  # connections waiting to be accepted (uvicorn's default)
+KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open (uvicorn's default)
 HOST_HINT = "use 127.0.0.1 (this machine only), 0.0.0.0 (every address) or an address it has"
 
 
@@ -35,6 +46,66 @@ def app_from_environment() -> Starlette:
     values["project_root"] = Path(values["project_root"])
     values["allowed_services"] = tuple(values["allowed_services"])
     return create_app(ServerConfig(**values))
+
+
+class BoundedRequests(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (httptools), plus a time limit on receiving each request
+    and ``TCP_NODELAY`` on every connection.
+
+    uvicorn arms no timer while a request arrives: its keep-alive timer runs only between a
+    response and the next request's first byte, so a client that sends half a request holds
+    the connection for ever. This timer runs from the connection (or the first byte of a
+    request) until the request is complete, headers and body.
+    """
+
+    def __init__(self, *args: Any, request_timeout: float, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.request_timeout = request_timeout
+        self._arrival: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError, AttributeError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._arm()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm()
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        super().on_message_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        if self._arrival is None:
+            self._arrival = self.loop.call_later(self.request_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._arrival is not None:
+            self._arrival.cancel()
+            self._arrival = None
+
+    def _too_slow(self) -> None:
+        self._arrival = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+
+def uvicorn_options(config: ServerConfig) -> dict[str, Any]:
+    """What uvicorn is given besides the app and the socket: the protocol with the request
+    time limit (a partial, so that it reaches worker processes too) and the keep-alive."""
+    return {
+        "http": functools.partial(BoundedRequests, request_timeout=config.request_timeout),
+        "timeout_keep_alive": KEEP_ALIVE,
+        "log_level": "info",
+    }
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -82,7 +153,14 @@ def check_backend(config: ServerConfig) -> None:
     """Ask the remote store of ``config`` (if any) a first question: a wrong URL or a store
     that is down is an error now, not a failed start in every worker."""
     if config.backend:
-        asyncio.run(RemotePool(config.backend, Vocabulary()).start())
+        asyncio.run(_first_question(RemotePool(config.backend, Vocabulary(), size=1)))
+
+
+async def _first_question(pool: RemotePool) -> None:
+    try:
+        await pool.start()
+    finally:
+        await pool.close()
 
 
 def run(config: ServerConfig, listener: socket.socket, workers: int = 1) -> None:
@@ -90,7 +168,7 @@ def run(config: ServerConfig, listener: socket.socket, workers: int = 1) -> None
     import uvicorn
 
     if workers <= 1:
-        uvicorn.run(create_app(config), fd=listener.fileno(), log_level="info")
+        uvicorn.run(create_app(config), fd=listener.fileno(), **uvicorn_options(config))
         return
     values = dataclasses.asdict(config)
     values["project_root"] = str(config.project_root)
@@ -100,5 +178,5 @@ def run(config: ServerConfig, listener: socket.socket, workers: int = 1) -> None
         factory=True,
         fd=listener.fileno(),
         workers=workers,
-        log_level="info",
+        **uvicorn_options(config),
     )

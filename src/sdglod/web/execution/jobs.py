@@ -21,6 +21,10 @@ from ...rdf.formats import result_format
 from ...rdf.names import Vocabulary
 from ...rdf.terms import term_from_ntriples
 
+PAGES = "pages"  # the lane of the server's own queries (see lanes.py)
+USER = "user"  # the lane of the arbitrary queries of /sparql
+LANES = (PAGES, USER)
+
 
 @dataclass(frozen=True)
 class QueryJob:
@@ -148,8 +152,24 @@ class PoolBusy(Exception):
     """No worker became free within the query's time limit."""
 
 
+class QueueFull(PoolBusy):
+    """Too many jobs wait in the lane already: answered at once, not after the time limit."""
+
+    def __init__(self, waiting: int):
+        super().__init__(waiting)
+        self.waiting = waiting
+
+
 class WorkerFailed(Exception):
     """A worker died while running a query."""
+
+
+class MemoryLimit(Exception):
+    """The query needed more memory than a worker may have (its worker was replaced)."""
+
+    def __init__(self, megabytes: int):
+        super().__init__(megabytes)
+        self.megabytes = megabytes
 
 
 class StoreUnavailable(Exception):
@@ -160,13 +180,17 @@ class QueryRunner(Protocol):
     """Runs query jobs within time limits: what the server's runtime needs of a pool."""
 
     size: int  # jobs that can run at once
+    busy: int  # jobs running now
+    waiting: int  # jobs waiting for a worker (or a slot) now
 
     async def start(self) -> None:
         """Get ready to run jobs (start workers, check that the store answers)."""
 
-    async def run(self, job: QueryJob, timeout: float) -> QueryAnswer:
+    async def run(self, job: QueryJob, timeout: float, lane: str = PAGES) -> QueryAnswer:
         """The answer to ``job`` within ``timeout`` seconds, or :class:`QueryTimeout`,
-        :class:`PoolBusy`, :class:`WorkerFailed` or :class:`StoreUnavailable`."""
+        :class:`PoolBusy`, :class:`MemoryLimit`, :class:`WorkerFailed` or
+        :class:`StoreUnavailable`. ``lane``: whose job it is (a runner of one lane runs every
+        job itself; :class:`~.lanes.Lanes` gives each lane its own runner)."""
         ...
 
     async def close(self) -> None:

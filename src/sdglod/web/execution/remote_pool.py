@@ -4,6 +4,8 @@ Many front ends can share one store this way. The same rules hold as with the em
 the endpoint checks refuse updates and ``SERVICE`` before anything is sent, answers are cut at
 the row limit, and a query that outlives its time limit gets its 503 — though the remote store
 may go on computing (its own time limit, e.g. ``oxigraph serve --timeout-s``, stops that).
+Each pool has its own threads, so the pool of one lane (see :mod:`.lanes`) never waits for the
+threads of another.
 Answers are read back into typed results and written in the format asked for here, so every
 format and page works as with the embedded store.
 """
@@ -12,11 +14,28 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from ...errors import RemoteError
 from ...query.remote import RemoteBackend
 from ...rdf.names import Vocabulary
-from .jobs import PoolBusy, QueryAnswer, QueryJob, QueryTimeout, StoreUnavailable, answer_job
+from .jobs import (
+    PAGES,
+    USER,
+    PoolBusy,
+    QueryAnswer,
+    QueryJob,
+    QueryTimeout,
+    StoreUnavailable,
+    answer_job,
+)
+from .lanes import Lanes
+
+if TYPE_CHECKING:
+    from ..config import ServerConfig
+
+SLOTS_PER_WORKER = 4  # requests in flight to a remote store per configured query worker
 
 
 class RemotePool:
@@ -28,32 +47,57 @@ class RemotePool:
         self.vocabulary = vocabulary
         self.size = size
         self._slots = asyncio.Semaphore(size)
+        # A thread whose query timed out may still wait for the store a moment: two spare.
+        self._threads = ThreadPoolExecutor(size + 2, thread_name_prefix="sdglod-remote")
+        self.busy = 0  # queries in flight now
+        self.waiting = 0  # queries waiting for a slot now
 
     async def start(self) -> None:
         """Check that the store answers (a clear error now beats one per request)."""
         backend = RemoteBackend(self.endpoint, timeout=30)
-        await asyncio.to_thread(backend.run, "ASK { ?s ?p ?o }")
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._threads, backend.run, "ASK { ?s ?p ?o }")
 
-    async def run(self, job: QueryJob, timeout: float) -> QueryAnswer:
+    async def run(self, job: QueryJob, timeout: float, lane: str = PAGES) -> QueryAnswer:
+        """Run ``job`` within ``timeout`` seconds (waiting for a slot included); one pool
+        runs the jobs of whichever lane it is given."""
         deadline = time.monotonic() + timeout
+        self.waiting += 1
         try:
             await asyncio.wait_for(self._slots.acquire(), timeout)
         except asyncio.TimeoutError:
             raise PoolBusy from None
+        finally:
+            self.waiting -= 1
+        self.busy += 1
         try:
             remaining = max(deadline - time.monotonic(), 0.01)
             backend = RemoteBackend(self.endpoint, timeout=remaining + 1)
-            call = asyncio.to_thread(answer_job, backend, job, self.vocabulary)
+            loop = asyncio.get_running_loop()
+            call = loop.run_in_executor(self._threads, answer_job, backend, job, self.vocabulary)
             return await asyncio.wait_for(call, remaining)
         except asyncio.TimeoutError:
             raise QueryTimeout from None
         except RemoteError as err:
             raise StoreUnavailable(err.message) from None
         finally:
+            self.busy -= 1
             self._slots.release()
 
     async def close(self) -> None:
-        return None
+        self._threads.shutdown(wait=False, cancel_futures=True)
 
     def pids(self) -> list[int]:
         return []
+
+
+def remote_pool_for(endpoint: str, vocabulary: Vocabulary, config: ServerConfig) -> Lanes:
+    """The query runner of a front end over the store at ``endpoint``: slots of its own for
+    the server's queries and for ``/sparql``, so that neither waits for the other."""
+    return Lanes(
+        {
+            PAGES: RemotePool(endpoint, vocabulary, config.page_workers * SLOTS_PER_WORKER),
+            USER: RemotePool(endpoint, vocabulary, config.query_workers * SLOTS_PER_WORKER),
+        },
+        queue=config.query_queue,
+    )
