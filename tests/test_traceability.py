@@ -321,3 +321,56 @@ def test_verbatim_texts_are_as_their_source_published_them(data, reference):
             if mark.covers(triple):
                 quoted = _as_quoted(str(triple.object.value))
                 assert any(q in d for q in quoted for d in documents), mark.iri
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_the_review_query_and_page_list_every_editorial_statement(store, built, data, lang):
+    """The canned query ``editorial-statements`` (and its page, /queries/editorial-statements)
+    lists every mark in data/ for a reviewer, with its kind named in the reader's language."""
+    from starlette.testclient import TestClient
+
+    from sdglod.query.canned import run_canned
+    from sdglod.query.catalogue import load_queries
+    from sdglod.query.embedded import EmbeddedBackend
+    from sdglod.web.app import create_app
+    from sdglod.web.config import ServerConfig
+
+    project = built[0]
+    query = load_queries(project)["editorial-statements"]
+    result = run_canned(EmbeddedBackend(store), query, {"lang": lang}, project.base)
+    column = result.variables.index("statement")
+    named = result.variables.index("kindName")
+    listed = {row[column].value for row in result.rows}
+    typed = {
+        t.subject
+        for t in data.triples
+        if t.predicate == RDF + "type" and t.object.value in data.kinds
+    }
+    assert typed and typed <= listed
+    assert all(row[named] is not None and row[named].language == lang for row in result.rows)
+    with TestClient(create_app(ServerConfig(project_root=project.root))) as client:
+        page = client.get(
+            f"/queries/editorial-statements?lang={lang}", headers={"Accept": "text/html"}
+        )
+        assert page.status_code == 200
+        assert page.text.count("<tr>") >= len(typed)
+
+
+def test_the_sdg_links_are_called_the_editors_proposal_where_they_are_defined_and_charted(
+    store, built
+):
+    from starlette.testclient import TestClient
+
+    from sdglod.web.app import create_app
+    from sdglod.web.config import ServerConfig
+
+    comments = rows(
+        store,
+        "SELECT (LANG(?c) AS ?lang) ?c { sdglod:servesTarget rdfs:comment ?c }",
+    )
+    said = dict(comments)
+    assert "proposal" in said["en"] and "priekšlikums" in said["lv"]
+    with TestClient(create_app(ServerConfig(project_root=built[0].root))) as client:
+        for lang, word in (("en", "proposal"), ("lv", "priekšlikums")):
+            page = client.get(f"/?lang={lang}", headers={"Accept": "text/html"}).text
+            assert word in page, lang

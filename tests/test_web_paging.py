@@ -38,6 +38,12 @@ def project(tmp_path_factory) -> Path:
             f' schema:endDate "2024-04-{i + 1:02d}"^^xsd:date .'
         )
     (root / "data" / "extra.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "queries" / "everything.rq").write_text(
+        "#+ title@en: Everything\n#+ title@lv: Viss\n"
+        "#+ description@en: Every triple.\n#+ description@lv: Visi trijnieki.\n"
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
+        encoding="utf-8",
+    )
     build(load_project(root))
     return root
 
@@ -131,3 +137,11 @@ def test_every_canned_select_of_the_project_orders_its_solutions():
     for name, query in load_queries(project).items():
         if query.form == "SELECT":
             assert re.search(r"\bORDER\s+BY\b", query.text, re.IGNORECASE), name
+
+
+def test_a_graph_query_is_not_paged_and_says_so(client):
+    answer = client.get("/queries/everything.ttl?limit=2")
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["code"] == "bad-parameter" and "'everything' is a CONSTRUCT" in error["message"]
+    assert client.get("/queries/everything.ttl").status_code == 200

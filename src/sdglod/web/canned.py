@@ -80,8 +80,8 @@ async def canned_query(request: Request) -> Response:
     page = None
     if not set(PAGE_PARAMETERS) & set(query.parameter_names):  # the query's own names win
         page = requested_page(given, runtime.config.row_limit)
-        for name in PAGE_PARAMETERS:
-            given.pop(name, None)
+        for reserved in PAGE_PARAMETERS:
+            given.pop(reserved, None)
     try:
         prepared = query.prepare(given, runtime.base, runtime.vocabulary.prefixes, http_listing)
         bindings = await _checked(runtime, prepared)
@@ -108,7 +108,8 @@ async def canned_query(request: Request) -> Response:
         if kind != SOLUTIONS:
             raise HttpError(
                 "bad-parameter",
-                f"limit and offset page the solutions of a SELECT; {name!r} is a {query.form}",
+                f"limit and offset page the solutions of a SELECT; {query.name!r} is a "
+                f"{query.form}",
                 hint="leave out limit and offset",
             )
         job = paged_job(job, page)

@@ -44,16 +44,18 @@ WORDS: dict[str, dict[str, str]] = {
     "formats": {"lv": "Šis resurss citos formātos", "en": "This resource in other formats"},
     "coverage": {"lv": "IAM pārklājums", "en": "SDG coverage"},
     "coverage_desc": {
-        "lv": "Cik rezultātu kalpo katram ilgtspējīgas attīstības mērķim, mērķu oficiālajās "
-        "krāsās.",
-        "en": "How many outcomes serve each Sustainable Development Goal, in the goals' "
-        "official colours.",
+        "lv": "Cik rezultātu kalpo katram ilgtspējīgas attīstības mērķim, kā to ierosina sdglod "
+        "redaktori (viņu priekšlikums, ne organizatoru apgalvojums), mērķu oficiālajās krāsās.",
+        "en": "How many outcomes serve each Sustainable Development Goal, as the sdglod editors "
+        "propose (their proposal, not the organisers' statement), in the goals' official colours.",
     },
     "coverage_event_desc": {
         "lv": "Cik šī pasākuma un tā daļu rezultātu kalpo katram ilgtspējīgas attīstības "
-        "mērķim, mērķu oficiālajās krāsās.",
+        "mērķim, kā to ierosina sdglod redaktori (viņu priekšlikums, ne organizatoru "
+        "apgalvojums), mērķu oficiālajās krāsās.",
         "en": "How many outcomes of this event and its parts serve each Sustainable "
-        "Development Goal, in the goals' official colours.",
+        "Development Goal, as the sdglod editors propose (their proposal, not the organisers' "
+        "statement), in the goals' official colours.",
     },
     "coverage_all": {"lv": "Visu pasākumu IAM pārklājums", "en": "SDG coverage of all events"},
     "no_outcomes": {"lv": "rezultātu nav", "en": "no outcomes"},
