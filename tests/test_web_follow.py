@@ -88,7 +88,7 @@ def folders_in_use(project: Path) -> tuple[set[str], set[str]]:
     return held, free
 
 
-def wait_for_no_free_folder(project: Path, within: float = 60.0) -> None:
+def wait_for_no_free_folder(project: Path, within: float = 60.0, log: Path | None = None) -> None:
     """Until only the current build's folder is left (a server drains an old build for as
     long as requests use it, then lets it go and removes it)."""
     deadline = time.monotonic() + within
@@ -97,7 +97,8 @@ def wait_for_no_free_folder(project: Path, within: float = 60.0) -> None:
         if not free and not held:
             return
         time.sleep(0.2)
-    raise AssertionError(f"build folders nobody uses are left: {free}, held: {held}")
+    said = log.read_text()[-3000:] if log is not None else ""
+    raise AssertionError(f"build folders nobody uses are left: {free}, held: {held}\n{said}")
 
 
 class Poller:
@@ -215,7 +216,7 @@ def test_the_served_build_keeps_its_files_whatever_builds_come_after(project, tm
             for path in files:
                 assert httpx.get(server.url + path, trust_env=False).status_code == 200, path
         wait_for_version(server.url, 3)
-        wait_for_no_free_folder(project)  # nothing on disk that nobody uses
+        wait_for_no_free_folder(project, log=tmp_path / "serve.log")  # none nobody uses
     write_version(project, 4)
     assert sdglod_build(project).wait() == 0
     assert folders_in_use(project) == (set(), set())  # the server is gone: only current
@@ -253,6 +254,6 @@ def test_builds_killed_at_random_points_leave_the_last_good_build_serving(projec
         assert sdglod_build(project).wait() == 0
         whole.add(current_dump_digest(project))
         wait_for_version(server.url, 99)
-        wait_for_no_free_folder(project)  # the old build, once drained, goes too
+        wait_for_no_free_folder(project, log=tmp_path / "serve.log")  # the old one goes too
     assert poll.failures == []
     assert set(poll.dumps) <= whole

@@ -305,18 +305,25 @@ def prune(project: Project) -> list[Path]:
     return removed
 
 
-def prune_unless_building(project: Project) -> list[Path]:
-    """:func:`prune`, if no build is running (one that is will prune when it ends); for a
-    reader that has just let a build go, so that the disk holds only builds in use."""
+def prune_unless_building(project: Project, patience: float = 5.0) -> list[Path]:
+    """:func:`prune` once no build is running, for a reader that has just let a build go, so
+    that the disk holds only builds in use. Waits up to ``patience`` seconds for a running
+    build: one that is just ending may have pruned before the reader let go; one that goes on
+    longer prunes when it ends."""
     try:
         handle = (project.state_dir / "lock").open("w")
     except OSError:
         return []
+    deadline = time.monotonic() + patience
     with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return []
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return []
+                time.sleep(0.1)
         try:
             return prune(project)
         finally:

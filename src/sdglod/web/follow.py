@@ -101,7 +101,10 @@ class BuildFollower:
         deadline = time.monotonic() + max(DRAIN_AT_LEAST, 4 * self.config.timeout)
         while old.users and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
-        await old.close()
+        try:
+            await old.close()
+        except Exception:  # a task's error would go unseen: say it, keep serving
+            log.exception("closing build %s failed", old.build_id)
 
 
 class PinRuntime:
