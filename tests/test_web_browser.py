@@ -7,12 +7,11 @@ SDGLOD_SKIP_BROWSER=1 to skip these tests on a machine without it — they never
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from chromium import launched
 from conftest import REPO
 from sdglod_server import SdglodServer
 
@@ -20,16 +19,6 @@ from sdglod.query.canned import run_canned
 from sdglod.query.catalogue import load_queries
 from sdglod.query.embedded import EmbeddedBackend
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = REPO / "test-artifacts"
 
 if os.environ.get("SDGLOD_SKIP_BROWSER") == "1":
@@ -46,16 +35,7 @@ def server(tmp_path_factory, built):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            "no chromium: run `make test` (it installs Debian's chromium) or apt install it"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
+    yield from launched()
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
+from chromium import launched
 from conftest import assemble_project
 from crawl import BROWSER
 from oxigraph_server import HOST, free_port
@@ -33,18 +33,8 @@ from sdglod_server import SdglodServer
 from sdglod.build import build
 from sdglod.project import load_project
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    # No host but loopback resolves: a click on a link elsewhere goes nowhere, at once.
-    f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}",
-]
+# No host but loopback resolves: a click on a link elsewhere goes nowhere, at once.
+LOOPBACK_ONLY = (f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}",)
 EVENT = "/id/event/example-library-week-2031"
 # A link of the site to follow: not a download, not the language switch (each language is
 # crawled from its own start).
@@ -103,16 +93,7 @@ def exported(hostile, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            "no chromium: run `make test` (it installs Debian's chromium) or apt install it"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
+    yield from launched(LOOPBACK_ONLY)
 
 
 class Watched:

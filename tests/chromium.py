@@ -1,0 +1,38 @@
+"""Headless Debian Chromium for the browser tests (see ../shared/NOTES.md): where it is, the
+flags that keep it off the network, and a module fixture factory that launches it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def launched(extra_flags: tuple[str, ...] = ()) -> Iterator[object]:
+    """A running headless Chromium (a playwright ``Browser``), closed afterwards; a clear
+    failure, never a skip, when Chromium is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "no chromium: run `make test` (it installs Debian's chromium) or apt install it"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*FLAGS, *extra_flags], headless=True
+        )
+        yield browser
+        browser.close()
