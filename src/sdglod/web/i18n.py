@@ -40,6 +40,8 @@ WORDS: dict[str, dict[str, str]] = {
     "optional": {"lv": "nav obligāts", "en": "optional"},
     "skip": {"lv": "Pāriet uz saturu", "en": "Skip to content"},
     "other_languages": {"lv": "Citās valodās", "en": "In other languages"},
+    "mark": {"lv": "piezīme", "en": "note"},
+    "marked": {"lv": "Par šo", "en": "About this"},
     "links_here": {"lv": "Saites uz šo resursu", "en": "What links here"},
     "formats": {"lv": "Šis resurss citos formātos", "en": "This resource in other formats"},
     "coverage": {"lv": "IAM pārklājums", "en": "SDG coverage"},

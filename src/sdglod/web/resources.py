@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from ..rdf.jsonld import write_jsonld
 from ..rdf.names import compact_iri
-from ..rdf.namespaces import RDF_TYPE, RDFS, SCHEMA, SDGO, SKOS, XSD
+from ..rdf.namespaces import RDF, RDF_TYPE, RDFS, SCHEMA, SDGO, SKOS, XSD
 from .i18n import word
+from .marks import Mark, Marks
 from .pages import datatype_title
 from .security import link_target, safe_colour, script_json
 from .vocabulary import UiVocabulary
@@ -38,7 +39,12 @@ Link = Callable[[str], str | None]  # where a page points for an IRI (None: no l
 def describe_query(iri: str) -> str:
     """CONSTRUCT what the dataset says about ``iri``: its statements, those of its
     ``#parts`` (resources whose IRI is ``iri#…`` that it links to or that link to it, such as
-    the terms of a vocabulary, ``rdfs:isDefinedBy`` it), and statements about it."""
+    the terms of a vocabulary, ``rdfs:isDefinedBy`` it), and statements about it.
+
+    With them come the marks of those statements: resources that name a statement of or to
+    ``iri`` with ``rdf:subject`` or ``rdf:object`` (as a Concise Bounded Description includes
+    reifications), such as the editors' identification of an event's partner, shown on the
+    partner's page too."""
     node = str(NamedNode(iri))  # checked and written by pyoxigraph: data cannot steer the text
     prefix = str(Literal(iri + "#"))
     part = f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix})) ?s ?p ?o"
@@ -47,7 +53,8 @@ def describe_query(iri: str) -> str:
         f"{{ VALUES ?s {{ {node} }} ?s ?p ?o }} UNION "
         f"{{ {node} ?link ?s . {part} }} UNION "
         f"{{ ?s ?linked {node} . {part} }} UNION "
-        f"{{ VALUES ?o {{ {node} }} ?s ?p ?o }} }}"
+        f"{{ VALUES ?o {{ {node} }} ?s ?p ?o }} UNION "
+        f"{{ ?s <{RDF}subject>|<{RDF}object> {node} . ?s ?p ?o }} }}"
     )
 
 
@@ -172,6 +179,7 @@ class Value:
     lang: str | None = None
     title: str | None = None
     sdg: Sdg | None = None
+    marks: tuple[Value, ...] = ()  # what marks this value: "editors' translation" …
 
 
 @dataclass(frozen=True)
@@ -182,6 +190,7 @@ class Row:
     label: str
     values: tuple[Value, ...]
     other_languages: tuple[Value, ...] = ()
+    marks: tuple[Value, ...] = ()  # what marks all of its values
 
 
 @dataclass(frozen=True)
@@ -217,6 +226,7 @@ class ResourcePage:
     incoming: tuple[Group, ...]
     sdg: Sdg | None
     jsonld: str
+    marks: tuple[Value, ...] = ()  # what marks everything the page says
 
 
 class PageBuilder:
@@ -240,7 +250,8 @@ class PageBuilder:
 
     def page(self, iri: str, described: list[Triple], context: Context) -> ResourcePage | None:
         """The page of ``iri``; ``None`` if the dataset says nothing about it."""
-        own = [t for t in described if t.subject.value == iri]
+        node = NamedNode(iri)
+        own = [t for t in described if t.subject == node]
         if not own:
             return None
         parts = sorted(
@@ -250,25 +261,36 @@ class PageBuilder:
                 if isinstance(t.subject, NamedNode) and t.subject.value.startswith(iri + "#")
             }
         )
-        incoming = [t for t in described if t.object == NamedNode(iri) and t.subject.value != iri]
+        marks = Marks(described, self.vocabulary.qualified)
+        # What points here, but not the page's own parts (shown as parts) nor marks (shown
+        # next to what they mark).
+        incoming = [
+            t
+            for t in described
+            if t.object == node
+            and t.subject != node
+            and not t.subject.value.startswith(iri + "#")
+            and t.subject not in marks
+        ]
         title = context.label(iri, self.lang)
         return ResourcePage(
             iri=iri,
             title=title or compact_iri(iri, self.prefixes),
             title_lang=self._label_language(iri, context, title),
             types=self._types(own, context),
-            groups=self._groups(own, context),
+            groups=self._groups(own, context, marks),
             parts=tuple(
                 sorted(
-                    (self._part(p, described, context) for p in parts),
+                    (self._part(p, described, context, marks) for p in parts),
                     key=lambda part: (_position(part.iri, described), part.iri),
                 )
             ),
-            incoming=self._incoming(incoming, context),
+            incoming=self._incoming(node, incoming, context, marks),
             sdg=context.sdg(iri),
             jsonld=self._jsonld(
                 [t for t in described if t.subject.value == iri or t.subject.value in parts]
             ),
+            marks=self._marks(marks.of_resource(node), context),
         )
 
     # --- building blocks -----------------------------------------------------------------
@@ -320,8 +342,43 @@ class PageBuilder:
                 )
         return tuple(sorted(found, key=lambda v: v.text))
 
-    def _row(self, prop: str, objects: list[object], context: Context, label: str) -> Row:
-        values = [self.value(o, context) for o in objects]
+    def _marks(self, marks: Iterable[Mark], context: Context) -> tuple[Value, ...]:
+        """How the page names marks: by what their kind says, linked to the mark."""
+        return tuple(
+            Value(
+                self._mark_label(mark, context),
+                href=self.link(mark.node.value) if isinstance(mark.node, NamedNode) else None,
+                lang=self.lang,
+                title=mark.node.value if isinstance(mark.node, NamedNode) else None,
+            )
+            for mark in marks
+        )
+
+    def _mark_label(self, mark: Mark, context: Context) -> str:
+        # A kind the UI vocabulary words as a mark first (sdglod:TargetLink: "proposed by…").
+        kinds = sorted(mark.kinds, key=lambda k: k not in self.vocabulary.mark_labels)
+        if not kinds:
+            return word("mark", self.lang)
+        return self.vocabulary.mark_label(
+            kinds[0], self.lang, {kinds[0]: context.store_labels(kinds[0])}
+        )
+
+    def _row(
+        self,
+        prop: str,
+        objects: list[object],
+        context: Context,
+        label: str,
+        marks: Callable[[object], list[Mark]] = lambda _: [],
+        row_marks: tuple[Value, ...] = (),
+        mark_node: Callable[[object], Mark | None] = lambda _: None,
+    ) -> Row:
+        values = []
+        for obj in objects:
+            value = self._marked(self.value(obj, context), marks(obj), context)
+            # A link to a mark (an outcome's SDG target link) reads as what the mark says.
+            title = self._mark_title(mark_node(obj), context)
+            values.append(replace(value, text=title, lang=self.lang) if title else value)
         texts = [v for v in values if v.lang is not None and v.href is None]
         if len(texts) > 1:
             # A text in several languages: the reader's first, the others apart.
@@ -332,32 +389,58 @@ class PageBuilder:
             )
             main = [v for v in values if v not in texts] + preferred[:1]
             others = [v for v in texts if v is not preferred[0]]
-            return Row(prop, label, tuple(main), tuple(sorted(others, key=lambda v: v.lang or "")))
-        return Row(prop, label, tuple(values))
+            others = sorted(others, key=lambda v: v.lang or "")
+            return Row(prop, label, tuple(main), tuple(others), row_marks)
+        return Row(prop, label, tuple(values), marks=row_marks)
 
-    def _groups(
-        self, own: list[Triple], context: Context, skip_types: bool = True
-    ) -> tuple[Group, ...]:
+    def _marked(self, value: Value, marks: list[Mark], context: Context) -> Value:
+        return replace(value, marks=self._marks(marks, context)) if marks else value
+
+    def _groups(self, own: list[Triple], context: Context, marks: Marks) -> tuple[Group, ...]:
         by_property: dict[str, list[object]] = {}
         for triple in own:
             prop = triple.predicate.value
-            if skip_types and prop == RDF_TYPE:
+            if prop == RDF_TYPE:
                 continue
             by_property.setdefault(prop, []).append(triple.object)
+        subject = own[0].subject if own else None
         rows = [
             (prop, objects, self._property_label(prop, context))
             for prop, objects in by_property.items()
         ]
-        return self._grouped(rows, context)
+        return self._grouped(
+            rows,
+            context,
+            lambda prop, obj: marks.of_value(subject, prop, obj),  # type: ignore[arg-type]
+            lambda prop: marks.of_property(subject, prop),  # type: ignore[arg-type]
+            lambda prop, obj: marks.rank(subject, prop, obj),  # type: ignore[arg-type]
+            marks.get,
+        )
 
     def _grouped(
-        self, rows: Iterable[tuple[str, list[object], str]], context: Context
+        self,
+        rows: Iterable[tuple[str, list[object], str]],
+        context: Context,
+        marks_of: Callable[[str, object], list[Mark]],
+        row_marks_of: Callable[[str], list[Mark]] = lambda _: [],
+        rank: Callable[[str, object], int] = lambda _p, _o: 0,
+        mark_node: Callable[[object], Mark | None] = lambda _: None,
     ) -> tuple[Group, ...]:
+        """Rows in their groups; a row's values in the order of their marks' rank (an SDG
+        target's), then by value, each with the marks that mark it."""
         groups: dict[str, list[Row]] = {}
         for prop, objects, label in rows:
-            objects = sorted(objects, key=_object_key)
+            objects = sorted(objects, key=lambda o, p=prop: (rank(p, o), _object_key(o)))
             groups.setdefault(self.vocabulary.group(prop), []).append(
-                self._row(prop, objects, context, label)
+                self._row(
+                    prop,
+                    objects,
+                    context,
+                    label,
+                    lambda o, p=prop: marks_of(p, o),
+                    self._marks(row_marks_of(prop), context),
+                    mark_node,
+                )
             )
         return tuple(
             Group(
@@ -373,15 +456,21 @@ class PageBuilder:
     def _property_label(self, prop: str, context: Context) -> str:
         return self.vocabulary.label(prop, self.lang, {prop: context.store_labels(prop)})
 
-    def _incoming(self, triples: list[Triple], context: Context) -> tuple[Group, ...]:
+    def _incoming(
+        self, node: NamedNode, triples: list[Triple], context: Context, marks: Marks
+    ) -> tuple[Group, ...]:
         by_property: dict[str, list[object]] = {}
+        # The marks of a statement pointing here, by what the page shows for its subject.
+        marked: dict[tuple[str, object], list[Mark]] = {}
         for triple in triples:
+            shown: object = triple.subject
             if isinstance(triple.subject, NamedNode) and "#" in triple.subject.value:
                 # A part of another resource points here: show the resource it belongs to.
-                owner = NamedNode(triple.subject.value.split("#", 1)[0])
-                by_property.setdefault(triple.predicate.value, []).append(owner)
-            else:
-                by_property.setdefault(triple.predicate.value, []).append(triple.subject)
+                shown = NamedNode(triple.subject.value.split("#", 1)[0])
+            prop = triple.predicate.value
+            by_property.setdefault(prop, []).append(shown)
+            found = marks.of_value(triple.subject, prop, node)
+            marked.setdefault((prop, shown), []).extend(found)
         rows = []
         for prop, subjects in by_property.items():
             unique = list({str(s): s for s in subjects}.values())
@@ -389,18 +478,31 @@ class PageBuilder:
                 prop, self.lang, {prop: context.store_labels(prop)}
             )
             rows.append((prop, unique, label))
-        return self._grouped(rows, context)
+        return self._grouped(rows, context, lambda prop, obj: marked.get((prop, obj), []))
 
-    def _part(self, iri: str, described: list[Triple], context: Context) -> Part:
+    def _part(self, iri: str, described: list[Triple], context: Context, marks: Marks) -> Part:
         own = [t for t in described if t.subject.value == iri]
-        title = context.label(iri, self.lang) or iri.split("#", 1)[1]
+        title = context.label(iri, self.lang) or self._mark_title(
+            marks.get(NamedNode(iri)), context
+        )
         return Part(
             iri=iri,
             anchor=iri.split("#", 1)[1],
-            title=title,
+            title=title or iri.split("#", 1)[1],
             types=self._types(own, context),
-            groups=self._groups(own, context),
+            groups=self._groups(own, context, marks),
         )
+
+    def _mark_title(self, mark: Mark | None, context: Context) -> str | None:
+        """A mark's title: what it says, of which statement ("editors' translation: text,
+        en"; "proposed by the sdglod editors: SDG target 4.7")."""
+        if mark is None or mark.predicate is None:
+            return None
+        what = self._mark_label(mark, context)
+        if mark.object is not None:
+            return f"{what}: {self.value(mark.object, context).text}"
+        label = self._property_label(mark.predicate, context)
+        return f"{what}: {label}, {mark.language}" if mark.language else f"{what}: {label}"
 
     def _jsonld(self, triples: list[Triple]) -> str:
         ordered = sorted(

@@ -1,5 +1,7 @@
 """What pages call the terms they show: labels in Latvian and English, inverse labels for
-incoming links, and the group a property is shown in (``labels.ttl`` next to this module)."""
+incoming links, the group a property is shown in, what a mark of each kind says next to the
+statement it marks, and which links qualify which statements (``labels.ttl`` next to this
+module)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,10 @@ class UiVocabulary:
     group_of: dict[str, str] = field(default_factory=dict)
     groups: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)  # the order terms are listed in
+    mark_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # by kind of mark
+    # A property whose statements are qualified by a node: (the link to that node, the
+    # node's property that repeats the statement's object).
+    qualified: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def label(
         self, iri: str, lang: str, store_labels: dict[str, dict[str, str]] | None = None
@@ -46,6 +52,11 @@ class UiVocabulary:
             return found[lang]
         name = self.label(iri, lang, store_labels)
         return f"{name} (←)" if lang != "en" else f"is {name} of"
+
+    def mark_label(self, kind: str, lang: str, store_labels: dict | None = None) -> str:
+        """What a mark of ``kind`` says next to what it marks ("editors' translation")."""
+        found = self.mark_labels.get(kind, {})
+        return found.get(lang) or found.get("en") or self.label(kind, lang, store_labels)
 
     def position(self, iri: str) -> int:
         """Where ``iri`` comes among its group's rows (the order of ``labels.ttl``)."""
@@ -73,6 +84,7 @@ def ui_vocabulary() -> UiVocabulary:
     vocabulary = UiVocabulary()
     orders: dict[str, int] = {}
     group_labels: dict[str, dict[str, str]] = {}
+    qualified: dict[str, list[str]] = {}
     for triple in parse(path=str(LABELS_FILE), format=RdfFormat.TURTLE):
         subject, predicate, obj = triple.subject.value, triple.predicate.value, triple.object
         if predicate == RDFS_LABEL and isinstance(obj, Literal):
@@ -86,6 +98,14 @@ def ui_vocabulary() -> UiVocabulary:
             vocabulary.positions.setdefault(subject, len(vocabulary.positions))
         elif predicate == UI + "order" and isinstance(obj, Literal):
             orders[subject[len(UI) :]] = int(obj.value)
+        elif predicate == UI + "markLabel" and isinstance(obj, Literal):
+            vocabulary.mark_labels.setdefault(subject, {})[obj.language or ""] = obj.value
+        elif predicate in (UI + "qualifiedBy", UI + "qualifiedValue"):
+            link, value = qualified.setdefault(subject, ["", ""])
+            qualified[subject] = (
+                [obj.value, value] if predicate.endswith("By") else [link, obj.value]
+            )
     for name, order in orders.items():
         vocabulary.groups[name] = (order, group_labels.get(name, {}))
+    vocabulary.qualified = {p: (link, value) for p, (link, value) in qualified.items()}
     return vocabulary
