@@ -290,7 +290,8 @@ def test_recommended_dcat_ap_shapes_report_only_what_the_data_cannot_give(
         ("{base}id/dataset/baltic-sdg-2021", "publisher"),
         ("{base}catalog#sparql-endpoint", "publisher"),
         ("{base}catalog#canned-queries", "publisher"),
-        # The themes are the UN SDG goals the outcomes serve, not EU data themes.
+        # No EU data theme: the data names none, and the SDG goals the outcomes serve are the
+        # editors' classification (a dct:subject), not a theme.
         ("{base}catalog", "dcat#themeTaxonomy"),
         ("{base}id/dataset/baltic-sdg-2021", "dcat#theme"),
     }

@@ -22,14 +22,17 @@ OTHER_BASE = "https://data.example.org/"
 # another, of its parts (linked either way) and the events it marks (recursively), their
 # organisers and partners
 # and their addresses, the organising people and their affiliations (with addresses), place
-# and funding, and the outcomes they generated with their target links, the targets they serve
-# and those targets' goals.
+# and funding, and the outcomes they generated with their target links, the targets of those
+# links (with whoever proposed them) and those targets' goals; and the marks of the statements
+# of every node reached (rdf:subject), and theirs.
 SELECTED = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX schema: <http://schema.org/>
 PREFIX sdglod: <https://w3id.org/sdglod/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-CONSTRUCT { ?n ?p ?o } WHERE {
+CONSTRUCT { ?m ?p ?o } WHERE {
   ?root a schema:Event . FILTER NOT EXISTS { ?root schema:superEvent ?whole }
   ?root (schema:subEvent|^schema:superEvent|sdglod:marksAnniversaryOf)* ?event .
   {
@@ -42,9 +45,13 @@ CONSTRUCT { ?n ?p ?o } WHERE {
     ?event schema:location|schema:funding ?n
   } UNION {
     ?outcome prov:wasGeneratedBy ?event .
-    ?outcome (sdglod:hasTargetLink|(sdglod:servesTarget/sdgo:isTargetOf?))? ?n
+    ?outcome (sdglod:hasTargetLink/(sdglod:target/sdgo:isTargetOf?)?)? ?n
+  } UNION {
+    ?outcome prov:wasGeneratedBy ?event .
+    ?outcome sdglod:hasTargetLink/dcterms:creator/schema:address? ?n
   }
-  ?n ?p ?o
+  ?n (^rdf:subject)* ?m .
+  ?m ?p ?o
 }
 """
 
@@ -101,10 +108,17 @@ def test_the_conference_tree_nests_organisers_partners_outcomes_targets_and_goal
     first = outcomes[0]
     # The link back to the event is what @reverse says; it is not repeated inside.
     assert "prov:wasGeneratedBy" not in first
-    targets = {t["@id"]: t for t in first["sdglod:servesTarget"]}
+    # The targets are written inside the editors' proposals of them (with rank, rationale and
+    # who proposed them); sdglod:servesTarget only refers to them.
+    assert all(set(t) == {"@id"} for t in first["sdglod:servesTarget"])
+    links = first["sdglod:hasTargetLink"]
+    assert all({"position", "sdglod:rationale", "dcterms:creator"} <= set(link) for link in links)
+    targets = {link["sdglod:target"]["@id"]: link["sdglod:target"] for link in links}
     assert targets["sdg:4.7"]["sdgo:isTargetOf"]["@id"] == "sdg:4"
     assert targets["sdg:4.7"]["sdgo:isTargetOf"]["name"]
-    assert {"@id", "sdglod:rationale"} <= set(first["sdglod:hasTargetLink"][0])
+    # The marks of the outcome's statements come with it: its translated text says so.
+    marks = first["@reverse"]["rdf:subject"]
+    assert any(mark["@type"] == "sdglod:Translation" for mark in marks)
 
 
 def full_nodes(node: object, counts: Counter) -> None:

@@ -32,6 +32,8 @@ WEEK, NIGHT, FORUM = (
 WORKSHOPS = WEEK + "-workshops"
 CAMPAIGN = f"{BASE}id/campaign/example-reading-campaign-2031"
 VOID, DCAT = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#"
+DCT, SKOS = "http://purl.org/dc/terms/", "http://www.w3.org/2004/02/skos/core#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 EXAMPLELAND, SAMPLELAND = (f"{BASE}id/place/{c}" for c in ("exampleland", "sampleland"))
 # The outcomes each event produced, by number, and how their Latvian names call the event.
 OUTCOMES = {WEEK: 2, NIGHT: 3, FORUM: 1}
@@ -238,11 +240,29 @@ def test_the_dataset_covers_the_time_and_places_of_all_its_events(multi_built):
     assert places == {EXAMPLELAND, SAMPLELAND}
 
 
-def test_the_themes_are_the_goals_the_outcomes_serve(multi_built):
-    catalog = parse(path=str(multi_built[1].dist_path / "catalog.ttl"), format=RdfFormat.TURTLE)
-    themes = {t.object.value for t in catalog if t.predicate.value == DCAT + "theme"}
+def test_the_goals_the_outcomes_serve_are_the_editors_classification_not_themes(multi_built):
+    path = multi_built[1].dist_path / "catalog.ttl"
+    catalog = list(parse(path=str(path), format=RdfFormat.TURTLE))
+    subjects = {t.object.value for t in catalog if t.predicate.value == DCT + "subject"}
     goals = {f"http://metadata.un.org/sdg/{g}" for g in (4, 11, 16, 17)}  # not 5: a gap
-    assert goals <= themes and "http://metadata.un.org/sdg/5" not in themes
+    assert goals == subjects
+    # Not in dcat:theme, where portals expect the EU data-theme vocabulary.
+    themes = {t.object.value for t in catalog if t.predicate.value == DCAT + "theme"}
+    assert not themes & goals
+    # Marked as the editors' (the proposers of the target links), in Latvian and English.
+    (mark,) = [
+        t.subject
+        for t in catalog
+        if t.predicate.value == RDF + "predicate" and t.object.value == DCT + "subject"
+    ]
+    said = {(t.predicate.value, t.object.value) for t in catalog if t.subject == mark}
+    assert (DCT + "creator", f"{BASE}id/organization/sdglod") in said
+    notes = [
+        t.object
+        for t in catalog
+        if t.subject == mark and t.predicate.value == SKOS + "editorialNote"
+    ]
+    assert {note.language for note in notes} == {"lv", "en"}
 
 
 def test_void_names_every_event_the_dataset_is_about_as_an_example(multi_built):

@@ -10,7 +10,21 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from ..rdf.namespaces import DCAT, DCT, FOAF, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, SPDX, VCARD
+from ..rdf.namespaces import (
+    DCAT,
+    DCT,
+    FOAF,
+    OWL,
+    PROV,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SCHEMA,
+    SDGLOD,
+    SKOS,
+    SPDX,
+    VCARD,
+)
 from .authorities import EU_AUTHORITY, EU_LANGUAGES, IANA_MEDIA_TYPES
 from .facts import DatasetFacts, DumpFile
 from .graph import Graph, typed
@@ -104,7 +118,6 @@ class _CatalogBuilder:
         g.add_all(catalog, DCT + "modified", facts.dataset.literals(DCT + "modified")[:1])
         g.add_all(catalog, DCT + "language", self.language_concepts(self.languages))
         g.add_all(catalog, DCT + "spatial", [c.iri for c in facts.countries])
-        g.add_all(catalog, DCAT + "themeTaxonomy", [s.iri for s in facts.schemes])
         g.add(catalog, DCAT + "dataset", self.dataset)
         g.add_all(catalog, DCAT + "service", [f"{catalog}#{s.key}" for s in services])
 
@@ -135,7 +148,18 @@ class _CatalogBuilder:
             g.add(period, RDF_TYPE, DCT + "PeriodOfTime")
             g.add(period, DCAT + "startDate", facts.period[0])
             g.add(period, DCAT + "endDate", facts.period[1])
-        g.add_all(ds, DCAT + "theme", [theme.iri for theme in facts.themes])
+        # The SDG goals are the editors' classification (the goals of the targets they propose
+        # the outcomes serve): a subject of the dataset, marked as theirs, and kept out of
+        # dcat:theme, where DCAT-AP portals expect the EU data-theme vocabulary.
+        goals = [goal.iri for goal in facts.goals]
+        g.add_all(ds, DCT + "subject", goals)
+        if goals:
+            mark = f"{self.catalog}#sdg-classification"
+            g.add(mark, RDF_TYPE, SDGLOD + "EditorialStatement")
+            g.add(mark, RDF + "subject", ds)
+            g.add(mark, RDF + "predicate", DCT + "subject")
+            g.add_all(mark, SKOS + "editorialNote", texts("sdg-classification", self.languages))
+            g.add_all(mark, DCT + "creator", list(facts.proposers))
         if self.contact:
             g.add(ds, DCAT + "contactPoint", self.contact)
 
@@ -146,11 +170,11 @@ class _CatalogBuilder:
         for country in facts.countries:
             g.add(country.iri, RDF_TYPE, DCT + "Location")
             g.add_all(country.iri, SKOS + "prefLabel", country.literals(SCHEMA + "name"))
-        for theme in facts.themes:
-            g.add(theme.iri, RDF_TYPE, SKOS + "Concept")
-            g.add_all(theme.iri, SKOS + "prefLabel", theme.literals(SKOS + "prefLabel"))
-            g.add_all(theme.iri, SKOS + "inScheme", theme.iris(SKOS + "inScheme"))
-            g.add_all(theme.iri, SKOS + "notation", theme.literals(SKOS + "notation"))
+        for goal in facts.goals:
+            g.add(goal.iri, RDF_TYPE, SKOS + "Concept")
+            g.add_all(goal.iri, SKOS + "prefLabel", goal.literals(SKOS + "prefLabel"))
+            g.add_all(goal.iri, SKOS + "inScheme", goal.iris(SKOS + "inScheme"))
+            g.add_all(goal.iri, SKOS + "notation", goal.literals(SKOS + "notation"))
         for scheme in facts.schemes:
             g.add(scheme.iri, RDF_TYPE, SKOS + "ConceptScheme")
             titles = scheme.literals(DCT + "title", SCHEMA + "name", SKOS + "prefLabel")

@@ -184,11 +184,14 @@ class DatasetFacts:
     agents: Mapping[str, Resource]  # publisher and creators
     countries: tuple[Resource, ...]
     period: tuple[Literal, Literal] | None
-    themes: tuple[Resource, ...]
+    # The SDG goals of the targets the outcomes serve: the editors' classification (their
+    # proposal), its schemes, and who proposed it (the creators of the target links).
+    goals: tuple[Resource, ...]
     schemes: tuple[Resource, ...]
     sources: tuple[Resource, ...]
     about: tuple[Resource, ...]  # what the description names, then the latest events
     events: tuple[Resource, ...] = ()  # the latest events not part of another, newest first
+    proposers: tuple[str, ...] = ()
 
     @property
     def publisher(self) -> Resource | None:
@@ -214,7 +217,7 @@ class DatasetFacts:
         and of the latest events: words the data gives, none made up."""
         found = [
             *self.dataset.literals(SCHEMA + "keywords", DCAT + "keyword"),
-            *(name for theme in self.themes for name in theme.literals(SCHEMA + "name")),
+            *(name for goal in self.goals for name in goal.literals(SCHEMA + "name")),
             *(name for event in self.events for name in event.literals(SCHEMA + "name")),
         ]
         return list(dict.fromkeys(found))
@@ -243,15 +246,19 @@ def gather_facts(store: Store, dataset: str) -> DatasetFacts:
     named = dict.fromkeys([*description.iris(SCHEMA + "about"), *(e.iri for e in events)])
     known = {event.iri: event for event in events}
     about = tuple(known.get(iri) or describe(store, iri) for iri in named)
-    # The SDG goals that the outcomes serve are the dataset's themes.
+    # The SDG goals that the outcomes serve classify the dataset, as the editors propose.
     goal_rows = store.query(
         f"SELECT DISTINCT ?goal WHERE {{ ?outcome <{SDGLOD}servesTarget> ?target . "
         f"?target <{SDGO}isTargetOf> ?goal . ?goal a <{SKOS}Concept> }} ORDER BY ?goal"
     )
-    themes = tuple(describe(store, row["goal"].value) for row in goal_rows)
+    goals = tuple(describe(store, row["goal"].value) for row in goal_rows)
     schemes = tuple(
         describe(store, iri)
-        for iri in sorted({s for theme in themes for s in theme.iris(SKOS + "inScheme")})
+        for iri in sorted({s for goal in goals for s in goal.iris(SKOS + "inScheme")})
+    )
+    proposer_rows = store.query(
+        f"SELECT DISTINCT ?who WHERE {{ ?outcome <{SDGLOD}hasTargetLink> ?link . "
+        f"?link <{DCT}creator> ?who FILTER(isIRI(?who)) }} ORDER BY ?who"
     )
     sources = tuple(describe(store, iri) for iri in description.iris(DCT + "source"))
     return DatasetFacts(
@@ -259,9 +266,10 @@ def gather_facts(store: Store, dataset: str) -> DatasetFacts:
         agents,
         countries,
         event_period(store),
-        themes,
+        goals,
         schemes,
         sources,
         about,
         events,
+        tuple(row["who"].value for row in proposer_rows),
     )

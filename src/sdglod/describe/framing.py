@@ -3,11 +3,14 @@
 A tree holds an event and, nested in it, its organisers and partners (with their addresses),
 the people who organised it (with their affiliations), its parts, place and funding, the
 events it marks, and the outcomes it generated (``prov:wasGeneratedBy``, written under
-``@reverse``) with the SDG targets they serve and the goals of those targets. Every node in a
-tree carries all of its own statements; a link the frame does not follow, or to a node already
-written in the same tree, is a reference (``{"@id": …}``), as JSON-LD framing's ``@embed:
-@once`` does. So the file, read as RDF, is exactly the subgraph the frame selects: the
-statements of every node it reaches.
+``@reverse``) with the SDG targets they serve, each inside the editors' proposal of it (the
+``sdglod:TargetLink``: rank, rationale, grounding, who proposed it), and the goals of those
+targets. Every node comes with the marks of its statements (``rdf:subject``, under
+``@reverse``: the editors' translations and identifications, verbatim texts and their
+rights). Every node in a tree carries all of its own statements; a link the frame does not
+follow, or to a node already written in the same tree, is a reference (``{"@id": …}``), as
+JSON-LD framing's ``@embed: @once`` does. So the file, read as RDF, is exactly the subgraph
+the frame selects: the statements of every node it reaches.
 
 Keys are those of the project's JSON-LD context (``build_context``): ``"name"``,
 ``"organizer"``, ``"sdglod:partner"``. Trees, nodes, keys and values are sorted: the same
@@ -25,7 +28,7 @@ from pathlib import Path
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from ..rdf.jsonld import Compactor
-from ..rdf.namespaces import PROV, RDF_TYPE, SCHEMA, SDGLOD, SDGO
+from ..rdf.namespaces import DCT, PROV, RDF, RDF_TYPE, SCHEMA, SDGLOD, SDGO
 
 FRAMED_FILE = "events.framed.jsonld"
 FRAMED_DUMP = "events-framed"  # its name in the build manifest
@@ -43,6 +46,9 @@ class Frame:
     reverse: Mapping[str, str] = field(default_factory=dict)
 
 
+# Every node is written with the marks of its statements (the editors' translations…).
+_MARKS = {RDF + "subject": "leaf"}
+
 # The frame, by kind of node; the root of every tree is an "event".
 EVENT_FRAME: Mapping[str, Frame] = {
     "event": Frame(
@@ -56,15 +62,18 @@ EVENT_FRAME: Mapping[str, Frame] = {
             SDGLOD + "marksAnniversaryOf": "event",
         },
         # A part that names its whole (schema:superEvent) without the whole naming it.
-        reverse={PROV + "wasGeneratedBy": "outcome", SCHEMA + "superEvent": "event"},
+        reverse={PROV + "wasGeneratedBy": "outcome", SCHEMA + "superEvent": "event", **_MARKS},
     ),
-    "agent": Frame(embed={SCHEMA + "address": "leaf"}),
-    "person": Frame(embed={SCHEMA + "affiliation": "agent"}),
-    "outcome": Frame(
-        embed={SDGLOD + "servesTarget": "target", SDGLOD + "hasTargetLink": "leaf"},
+    "agent": Frame(embed={SCHEMA + "address": "leaf"}, reverse=_MARKS),
+    "person": Frame(embed={SCHEMA + "affiliation": "agent"}, reverse=_MARKS),
+    # The SDG targets are written inside the editors' proposals of them, not as plain facts:
+    # sdglod:servesTarget only refers to them.
+    "outcome": Frame(embed={SDGLOD + "hasTargetLink": "proposal"}, reverse=_MARKS),
+    "proposal": Frame(
+        embed={SDGLOD + "target": "target", DCT + "creator": "agent"}, reverse=_MARKS
     ),
-    "target": Frame(embed={SDGO + "isTargetOf": "leaf"}),
-    "leaf": Frame(),
+    "target": Frame(embed={SDGO + "isTargetOf": "leaf"}, reverse=_MARKS),
+    "leaf": Frame(reverse=_MARKS),
 }
 ROOT_KIND = "event"
 _EVENT = NamedNode(SCHEMA + "Event")

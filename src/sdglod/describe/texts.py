@@ -28,10 +28,19 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "The whole dataset in {format}, each statement in its named graph.",
     },
     "dump-framed": {
-        "lv": "Katrs notikums kā JSON-LD koks: organizatori, partneri, cilvēki, rezultāti un "
-        "IAM apakšmērķi un mērķi, kuriem tie kalpo (daļa no datu kopas).",
-        "en": "Each event as a JSON-LD tree: its organisers, partners, people, outcomes and "
-        "the SDG targets and goals they serve (a part of the dataset).",
+        "lv": "Katrs notikums kā JSON-LD koks: organizatori, partneri, cilvēki, rezultāti, "
+        "redaktoru ierosinātie IAM apakšmērķi un mērķi, kuriem tie kalpo, un redaktoru "
+        "piezīmes par apgalvojumiem (daļa no datu kopas).",
+        "en": "Each event as a JSON-LD tree: its organisers, partners, people, outcomes, the "
+        "SDG targets and goals the editors propose they serve, and the editors' marks on its "
+        "statements (a part of the dataset).",
+    },
+    "sdg-classification": {
+        "lv": "ANO ilgtspējīgas attīstības mērķi, kuru apakšmērķiem datu kopas rezultāti kalpo, "
+        "kā ierosina datu kopas redaktori: redaktoru klasifikācija, nevis avotu apgalvojums.",
+        "en": "The UN Sustainable Development Goals whose targets the dataset's outcomes serve, "
+        "as the dataset's editors propose: the editors' classification, not a statement of "
+        "the sources.",
     },
     "sparql-endpoint-title": {"lv": "SPARQL galapunkts", "en": "SPARQL endpoint"},
     "sparql-endpoint-description": {
