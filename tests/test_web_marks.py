@@ -25,6 +25,7 @@ from sdglod.web.vocabulary import ui_vocabulary
 
 SDGLOD = "https://w3id.org/sdglod/ontology#"
 PREFIXES = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX schema: <http://schema.org/>
 PREFIX sdglod: <https://w3id.org/sdglod/ontology#>
@@ -77,9 +78,13 @@ def page(client, iri: str, base: str, lang: str = "en") -> Marked:
 def test_every_mark_is_shown_beside_what_it_marks(client, built, store):
     project, _ = built
     base = project.base
-    rows = store.query(
-        PREFIXES + "SELECT ?mark ?subject ?object WHERE { ?mark rdf:subject ?subject . "
-        "OPTIONAL { ?mark rdf:object ?object } FILTER(isIRI(?mark)) }"
+    # (A pyoxigraph result must not outlive this thread: the app runs in another.)
+    rows = list(
+        store.query(
+            PREFIXES + "SELECT ?mark ?subject ?object WHERE { ?mark rdf:subject ?subject . "
+            "OPTIONAL { ?mark rdf:object ?object } FILTER(isIRI(?mark)) "
+            "FILTER NOT EXISTS { ?mark owl:deprecated true } }"
+        )
     )
     expected: dict[str, set[str]] = {}  # page → the marks it must show
     for row in rows:
@@ -92,12 +97,31 @@ def test_every_mark_is_shown_beside_what_it_marks(client, built, store):
         assert marks <= shown, f"{iri}: not shown {sorted(marks - shown)}"
 
 
+def test_a_withdrawn_statement_is_on_its_subjects_page_where_old_links_point(client, built, store):
+    project, _ = built
+    base = project.base
+    rows = list(
+        store.query(
+            PREFIXES + "SELECT ?mark ?subject WHERE { ?mark rdf:subject ?subject ; "
+            "owl:deprecated true FILTER(isIRI(?mark) && STRSTARTS(STR(?mark), STR(?subject))) }"
+        )
+    )
+    for row in rows:
+        subject, mark = row["subject"].value, row["mark"].value
+        response = client.get(subject.removeprefix(base.rstrip("/")) + "?lang=en", headers=BROWSER)
+        fragment = mark.split("#", 1)[1]
+        assert f'id="{fragment}"' in response.text, mark
+        assert "withdrawn: " in response.text
+
+
 def test_an_outcomes_targets_come_by_rank_each_called_the_editors_proposal(client, built, store):
     project, _ = built
     base = project.base
-    rows = store.query(
-        PREFIXES + "SELECT ?outcome ?link ?target ?rank WHERE { ?outcome sdglod:hasTargetLink "
-        "?link . ?link sdglod:target ?target ; schema:position ?rank } ORDER BY ?outcome ?rank"
+    rows = list(
+        store.query(
+            PREFIXES + "SELECT ?outcome ?link ?target ?rank WHERE { ?outcome sdglod:hasTargetLink "
+            "?link . ?link sdglod:target ?target ; schema:position ?rank } ORDER BY ?outcome ?rank"
+        )
     )
     ranked: dict[str, list[tuple[str, str]]] = {}
     for row in rows:

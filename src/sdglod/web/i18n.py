@@ -42,6 +42,7 @@ WORDS: dict[str, dict[str, str]] = {
     "other_languages": {"lv": "Citās valodās", "en": "In other languages"},
     "mark": {"lv": "piezīme", "en": "note"},
     "marked": {"lv": "Par šo", "en": "About this"},
+    "withdrawn": {"lv": "atsaukts", "en": "withdrawn"},
     "links_here": {"lv": "Saites uz šo resursu", "en": "What links here"},
     "formats": {"lv": "Šis resurss citos formātos", "en": "This resource in other formats"},
     "coverage": {"lv": "IAM pārklājums", "en": "SDG coverage"},

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from ..rdf.namespaces import RDF, RDF_TYPE, SCHEMA
+from ..rdf.namespaces import OWL, RDF, RDF_TYPE, SCHEMA
 
 Node = NamedNode | BlankNode
 Term = NamedNode | BlankNode | Literal
@@ -39,6 +39,7 @@ class Mark:
     language: str | None
     kinds: tuple[str, ...]
     position: int | None
+    withdrawn: bool = False  # owl:deprecated: what it names is no longer said
 
     def covers(self, obj: Term) -> bool:
         """Whether the mark names the statement whose object is ``obj`` (its property and
@@ -77,6 +78,7 @@ class Marks:
                     languages[0].value if len(languages) == 1 else None,
                     _kinds(statements),
                     _position(statements),
+                    Literal(True) in statements.get(OWL + "deprecated", ()),
                 )
             )
         for prop, (link, value) in qualified.items():

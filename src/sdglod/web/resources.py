@@ -498,7 +498,7 @@ class PageBuilder:
         en"; "proposed by the sdglod editors: SDG target 4.7")."""
         if mark is None or mark.predicate is None:
             return None
-        what = self._mark_label(mark, context)
+        what = word("withdrawn", self.lang) if mark.withdrawn else self._mark_label(mark, context)
         if mark.object is not None:
             return f"{what}: {self.value(mark.object, context).text}"
         label = self._property_label(mark.predicate, context)
