@@ -20,7 +20,8 @@ from starlette.testclient import TestClient
 from sdglod.web.app import create_app
 from sdglod.web.config import ServerConfig
 from sdglod.web.marks import Marks
-from sdglod.web.resources import Context, PageBuilder
+from sdglod.web.page_queries import Context
+from sdglod.web.resources import PageBuilder
 from sdglod.web.vocabulary import ui_vocabulary
 
 SDGLOD = "https://w3id.org/sdglod/ontology#"

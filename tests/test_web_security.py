@@ -32,8 +32,8 @@ from sdglod.project import load_project
 from sdglod.web.app import create_app
 from sdglod.web.config import ServerConfig
 from sdglod.web.export import HTACCESS, NGINX
+from sdglod.web.page_queries import Sdg
 from sdglod.web.pages import environment
-from sdglod.web.resources import Sdg
 from sdglod.web.security import SECURITY_HEADERS, SecurityHeaders, link_target
 
 EVIL = "evil.example"

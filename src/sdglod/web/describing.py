@@ -9,7 +9,8 @@ from urllib.parse import urljoin
 from starlette.requests import Request
 
 from .i18n import page_language
-from .resources import Context, PageBuilder, context_queries, describe_query, mentioned_iris
+from .page_queries import Context, context_queries, describe_query, mentioned_iris
+from .resources import PageBuilder
 from .runtime import RUNTIME_KEY, Runtime
 from .vocabulary import ui_vocabulary
 

@@ -17,7 +17,8 @@ from pyoxigraph import Literal, NamedNode
 from ..describe.events import PART_PATH, TOP_LEVEL_EVENT_COUNT, latest_events_query
 from ..rdf.namespaces import PROV, SCHEMA, SDGLOD, SDGO, SKOS, XSD_INTEGER
 from .describing import merge_contexts
-from .resources import Context, PageBuilder, Sdg, Value, context_queries
+from .page_queries import Context, Sdg, context_queries
+from .resources import PageBuilder, Value
 from .runtime import Runtime
 
 LISTED_EVENTS = 50  # events on the landing page; the rest are on /browse

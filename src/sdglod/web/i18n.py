@@ -71,6 +71,7 @@ WORDS: dict[str, dict[str, str]] = {
     "all_events": {"lv": "Visi pasākumi", "en": "All events"},
     "organised_by": {"lv": "Organizatori", "en": "Organisers"},
     "outcomes": {"lv": "Rezultāti", "en": "Outcomes"},
+    "sdg_proposed": {"lv": "IAM pēc redaktoru priekšlikuma", "en": "SDGs as the editors propose"},
     "event_chart": {"lv": "IAM diagramma", "en": "SDG chart"},
     "parts": {"lv": "Daļas", "en": "Parts"},
     "more_parts": {

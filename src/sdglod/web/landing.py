@@ -25,15 +25,9 @@ from .downloads import dump_files
 from .errors import HttpError
 from .event_list import Coverage, coverage, event_list
 from .i18n import LANGUAGES
+from .page_queries import LABEL_PROPERTIES, Context, context_queries
 from .pages import navigation, render
-from .resources import (
-    LABEL_PROPERTIES,
-    Context,
-    PageBuilder,
-    ResourcePage,
-    Value,
-    context_queries,
-)
+from .resources import PageBuilder, ResourcePage, Value
 from .runtime import Runtime
 from .security import link_target, safe_colour, script_json
 from .vocabulary import ui_vocabulary

@@ -23,8 +23,8 @@ from .describing import builder, describe, language_of, link_language, runtime_o
 from .endpoint import HTML
 from .errors import HttpError
 from .execution.jobs import QueryJob
+from .page_queries import describe_query
 from .pages import render
-from .resources import describe_query
 from .runtime import Runtime
 
 DOCUMENT_FORMATS = ("ttl", "jsonld", "nt", "rdf")  # besides .html
