@@ -1,14 +1,15 @@
 # Two entry points: `make serve` (the main job: build if needed, then serve the endpoint, the
 # canned queries and the pages on http://127.0.0.1:8000/) and `make test`.
 # Each creates .venv and installs sdglod with its dependencies on first use; `make test` also
-# installs Debian's chromium for the browser tests when it is missing (as root, as on CI).
+# installs Debian's chromium for the browser tests, and Virtuoso, nginx and Apache for the tests
+# against real stores and web servers, when they are missing (as root, as on CI).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve build test lint chromium clean bench
+.PHONY: serve build test lint chromium servers clean bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +22,7 @@ serve: $(INSTALLED)
 build: $(INSTALLED)
 	$(BIN)/sdglod build
 
-test: $(INSTALLED) chromium
+test: $(INSTALLED) chromium servers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -52,6 +53,27 @@ chromium:
 	    echo "chromium is missing: run 'sudo apt-get install chromium' (or SDGLOD_SKIP_BROWSER=1)"; \
 	  fi; \
 	}
+
+# Real engines and web servers the tests start on loopback: Virtuoso (a second SPARQL store
+# beside Oxigraph's server), nginx and Apache (the static export's rules). Installed as root,
+# never started as services (a policy-rc.d for the install): the tests start their own.
+SERVERS := virtuoso-t nginx apache2
+SERVER_PACKAGES := virtuoso-opensource-7-bin nginx apache2
+servers:
+	@missing=; for b in $(SERVERS); do \
+	  command -v $$b >/dev/null 2>&1 || [ -x /usr/sbin/$$b ] || missing="$$missing $$b"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    policy=; [ -e /usr/sbin/policy-rc.d ] || { policy=1; \
+	      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $(SERVER_PACKAGES) >/dev/null; status=$$?; \
+	    [ -z "$$policy" ] || rm -f /usr/sbin/policy-rc.d; exit $$status; \
+	  else \
+	    echo "missing:$$missing: run 'sudo apt-get install $(SERVER_PACKAGES)' (their tests skip)"; \
+	  fi; \
+	fi
 
 clean:
 	rm -rf .sdglod dist test-artifacts
