@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from oxigraph_server import OxigraphServer
+from pyoxigraph import RdfFormat, parse
+from virtuoso_server import VirtuosoServer, virtuoso_missing
 
 from sdglod.build import Build, build
 from sdglod.project import Project, load_project
@@ -116,8 +118,58 @@ def remote_store(built: tuple[Project, Build], start_oxigraph) -> OxigraphServer
     return server
 
 
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A real Virtuoso on 127.0.0.1 for the publish tests (``virtuoso`` empties it first)."""
+    yield from _virtuoso(tmp_path_factory)
+
+
+@pytest.fixture
+def virtuoso(virtuoso_server: VirtuosoServer) -> VirtuosoServer:
+    """The session's Virtuoso with no graph but its own system graphs."""
+    virtuoso_server.reset()
+    return virtuoso_server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(
+    built: tuple[Project, Build], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VirtuosoServer]:
+    """Another real Virtuoso, holding the real build (each named graph put through the Graph
+    Store Protocol), for the web tests that run over every backend."""
+    for server in _virtuoso(tmp_path_factory):
+        graphs: dict[str, list[str]] = {}
+        quads = parse(path=str(built[1].dist_path / "dataset.nq"), format=RdfFormat.N_QUADS)
+        for quad in quads:
+            graphs.setdefault(quad.graph_name.value, []).append(f"{quad.triple} .\n")
+        for graph, lines in graphs.items():
+            server.put(graph, "".join(lines).encode("utf-8"))
+        yield server
+
+
+def _virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    missing = virtuoso_missing()
+    if missing is not None:
+        pytest.skip(missing)
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("no_proxy", "NO_PROXY"):
+            patch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
+        try:
+            yield server.start()
+        finally:
+            server.stop()
+
+
+# The backends the web tests run over: the embedded store, Oxigraph's server, Virtuoso.
+BACKENDS = ["embedded", "remote", "virtuoso"]
+
+
 def backend_for(request: pytest.FixtureRequest) -> str | None:
-    """The ``--backend`` URL for a fixture parametrised with "embedded" or "remote"."""
+    """The ``--backend`` URL for a fixture parametrised with "embedded", "remote" (Oxigraph's
+    server) or "virtuoso"."""
     if request.param == "remote":
         return request.getfixturevalue("remote_store").query_url
+    if request.param == "virtuoso":
+        return request.getfixturevalue("virtuoso_store").query_url
     return None

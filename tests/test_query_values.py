@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import REPO, backend_for
+from conftest import BACKENDS, REPO, backend_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from injection import TRICKY
@@ -342,7 +342,7 @@ def test_the_cli_reports_an_unknown_value_with_exit_code_2_and_lists_values(buil
 # --- over HTTP -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def client(request, built):
     project, _ = built
     config = ServerConfig(project_root=project.root, timeout=5.0, backend=backend_for(request))

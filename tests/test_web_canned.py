@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import backend_for, copy_project
+from conftest import BACKENDS, backend_for, copy_project
 from pyoxigraph import RdfFormat, parse
 from starlette.testclient import TestClient
 
@@ -20,7 +20,7 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 SCRIPT = "<script>alert('sdglod')</script>"
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def client(request, built):
     """The app over the embedded store, and over a real remote store (`serve --backend`)."""
     project, _ = built

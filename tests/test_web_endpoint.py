@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import backend_for
+from conftest import BACKENDS, backend_for
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from starlette.testclient import TestClient
 
@@ -21,7 +21,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ROW_LIMIT = 100
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def client(request, built):
     """The app over the embedded store, and over a real remote store (`serve --backend`)."""
     project, _ = built
@@ -167,7 +167,9 @@ def test_malformed_query_is_400_with_the_parser_message_and_position(client):
     response = client.get("/sparql", params={"query": "SELECT ?s WHERE {\n ?s ?p }"})
     error = error_of(response)
     assert response.status_code == 400 and error["code"] == "malformed-query"
-    assert error["line"] == 2 and 7 <= error["column"] <= 9  # at the "}" where ?o belongs
+    assert error["line"] == 2  # where ?o belongs
+    if client.backend != "virtuoso":  # Virtuoso's parser names the line only
+        assert 7 <= error["column"] <= 9  # at the "}"
     assert error["message"]
 
 
@@ -273,7 +275,7 @@ def _running(pid: int) -> bool:
 
 
 def test_a_runaway_query_is_stopped_and_its_cpu_freed(client, total):
-    if client.backend == "remote":
+    if client.backend != "embedded":
         pytest.skip("a remote store stops its own queries (its timeout); no worker of ours runs")
     pool = client.app.state.runtime.pool
     before = set(pool.pids())

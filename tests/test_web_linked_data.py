@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import backend_for, copy_project
+from conftest import BACKENDS, backend_for, copy_project
 from crawl import BROWSER, Links, crawl, internal, minted
 from markupsafe import escape
 from pyoxigraph import RdfFormat, parse
@@ -36,7 +36,7 @@ RDF = {
 MINI = Path(__file__).parent / "fixtures" / "mini-project"
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def client(request, built):
     """The app over the embedded store, and over a real remote store (`serve --backend`)."""
     project, _ = built

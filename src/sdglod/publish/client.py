@@ -1,5 +1,11 @@
 """The HTTP requests of a publish: counting, fetching and replacing one graph on the store
-(Graph Store Protocol or SPARQL Update), with request bodies streamed in chunks.
+(Graph Store Protocol or SPARQL Update).
+
+Requests are the ones every store takes: queries as URL-encoded forms (Virtuoso 7 drops a
+query POSTed as ``application/sparql-query``), and bodies written to a spooled file first and
+sent with a ``Content-Length`` — never one string in memory, and never chunked (Virtuoso 7
+answers 201 to a chunked PUT and stores nothing) — so that a body can also go again when a
+store asks for digest authentication.
 
 Credentials never reach a message: URLs are shown without their user information
 (:func:`~sdglod.query.remote.redact`) and the secrets are scrubbed from whatever a server
@@ -56,12 +62,7 @@ class StoreClient:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"
         with self._guard(url):
             response = self._http.post(
-                url,
-                content=query.encode("utf-8"),
-                headers={
-                    "Content-Type": "application/sparql-query",
-                    "Accept": "application/sparql-results+json",
-                },
+                url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
             )
         self._check(response, url, "its query URL")
         try:
@@ -87,10 +88,7 @@ class StoreClient:
             url = self.target.endpoint
             query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"
             request = self._http.build_request(
-                "POST",
-                url,
-                content=query.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-query", "Accept": _ACCEPT_GRAPH},
+                "POST", url, data={"query": query}, headers={"Accept": _ACCEPT_GRAPH}
             )
         with self._guard(url):
             response = self._http.send(request, stream=True)
@@ -125,22 +123,9 @@ class StoreClient:
             self._update_replace(graph, triples, advance)
 
     def _put(self, graph: str, triples: Iterator[Triple], advance: Callable[[int], None]) -> None:
-        # A generator body goes out with chunked transfer encoding: the graph is never one
-        # string in memory, whatever its size.
         url = self.target.graph_store or ""
-
-        def body() -> Iterator[bytes]:
-            for chunk, count in _chunks(triples, self._body_bytes):
-                yield chunk
-                advance(count)
-
-        with self._guard(url):
-            response = self._http.put(
-                url,
-                params={"graph": graph},
-                content=body(),
-                headers={"Content-Type": "application/n-triples"},
-            )
+        with _SpooledBody(_chunks(triples, self._body_bytes), advance) as body:
+            response = self._send_body("PUT", url, {"graph": graph}, "application/n-triples", body)
         self._check(response, url, "its Graph Store URL")
 
     def _update_replace(
@@ -166,25 +151,35 @@ class StoreClient:
                         yield triple
 
             for chunk, count in _chunks(ground(), self._body_bytes * 16, self._update_triples):
-                self._update(_insert(name, [chunk], drop))
+                self._update(_insert(name, [(chunk, count)], drop), advance)
                 drop = ""
-                advance(count)
             if blanks:
                 blank.seek(0)
-                pieces = iter(lambda: blank.read(self._body_bytes), b"")
-                self._update(_insert(name, pieces, drop))
-                drop = ""
+                pieces = ((piece, 0) for piece in iter(lambda: blank.read(self._body_bytes), b""))
+                self._update(_insert(name, pieces, drop), advance)
                 advance(blanks)
+                drop = ""
         if drop:  # the graph is empty in the build
-            self._update(iter([drop.encode()]))
+            self._update(iter([(drop.encode(), 0)]), advance)
 
-    def _update(self, body: Iterator[bytes]) -> None:
+    def _update(self, pieces: Iterator[tuple[bytes, int]], advance: Callable[[int], None]) -> None:
         url = self.target.update or ""
-        with self._guard(url):
-            response = self._http.post(
-                url, content=body, headers={"Content-Type": "application/sparql-update"}
-            )
+        with _SpooledBody(pieces, advance) as body:
+            response = self._send_body("POST", url, None, "application/sparql-update", body)
         self._check(response, url, "its update URL")
+
+    def _send_body(
+        self, method: str, url: str, params: dict | None, media_type: str, body: _SpooledBody
+    ) -> httpx.Response:
+        request = self._http.build_request(
+            method,
+            url,
+            params=params,
+            headers={"Content-Type": media_type, "Content-Length": str(body.size)},
+        )
+        request.stream = body  # sent as it is read from the file, again if asked
+        with self._guard(url):
+            return self._http.send(request)
 
     @contextmanager
     def _guard(self, url: str) -> Iterator[None]:
@@ -245,12 +240,47 @@ def _chunks(
         yield "".join(lines).encode("utf-8"), len(lines)
 
 
-def _insert(graph: NamedNode, body: Iterable[bytes], prefix: str = "") -> Iterator[bytes]:
-    """A streamed ``INSERT DATA`` of N-Triples ``body`` into ``graph`` (N-Triples lines are
-    valid SPARQL triples: the same IRI, literal and escape syntax)."""
-    yield f"{prefix}INSERT DATA {{ GRAPH {graph} {{\n".encode()
+def _insert(
+    graph: NamedNode, body: Iterable[tuple[bytes, int]], prefix: str = ""
+) -> Iterator[tuple[bytes, int]]:
+    """An ``INSERT DATA`` of N-Triples ``body`` (pieces and their triples) into ``graph``
+    (N-Triples lines are valid SPARQL triples: the same IRI, literal and escape syntax)."""
+    yield f"{prefix}INSERT DATA {{ GRAPH {graph} {{\n".encode(), 0
     yield from body
-    yield b"} }\n"
+    yield b"} }\n", 0
+
+
+class _SpooledBody(httpx.SyncByteStream):
+    """A request body written to a spooled file (memory, then disk) before it is sent, so that
+    it has a length and can be sent again; ``advance`` hears of the triples as they go out
+    (once, even if the body is sent twice)."""
+
+    def __init__(self, pieces: Iterable[tuple[bytes, int]], advance: Callable[[int], None]):
+        # Closed by __exit__: the body lives as long as its request.
+        self._file = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
+        self._marks: list[tuple[int, int]] = []  # (end of a piece, its triples)
+        for piece, count in pieces:
+            self._file.write(piece)
+            self._marks.append((self._file.tell(), count))
+        self.size = self._file.tell()
+        self._advance = advance
+        self._reported = 0  # pieces whose triples were reported
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._file.seek(0)
+        start = 0
+        for number, (end, count) in enumerate(self._marks):
+            yield self._file.read(end - start)
+            start = end
+            if number >= self._reported:
+                self._reported = number + 1
+                self._advance(count)
+
+    def __enter__(self) -> _SpooledBody:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._file.close()
 
 
 class _ChunkReader(io.RawIOBase):

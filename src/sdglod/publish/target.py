@@ -43,7 +43,49 @@ class Credentials:
     def httpx_auth(self) -> httpx.Auth:
         if self.token is not None:
             return _BearerAuth(self.token)
-        return httpx.BasicAuth(self.user or "", self.password or "")
+        return _PasswordAuth(self.user or "", self.password or "")
+
+
+class _PasswordAuth(httpx.Auth):
+    """HTTP Basic, or Digest once a store asks for it (Virtuoso's ``sparql-graph-crud-auth``).
+
+    Basic goes with the first request, as most stores expect. A 401 that challenges for Digest,
+    or a bare 401 (Virtuoso answers Basic credentials with one, without a challenge), makes the
+    request go again without credentials to hear the store's challenge; from then on every
+    request uses Digest. Request bodies can go again: the client spools them to a file."""
+
+    def __init__(self, user: str, password: str):
+        self._basic = httpx.BasicAuth(user, password)
+        self._digest = httpx.DigestAuth(user, password)
+        self._use_digest = False
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._use_digest:
+            yield from self._digest.auth_flow(request)
+            return
+        response = yield next(self._basic.auth_flow(request))
+        if response.status_code != 401:
+            return
+        if not _challenges_digest(response):
+            del request.headers["Authorization"]
+            response = yield request
+            if response.status_code != 401 or not _challenges_digest(response):
+                return
+        self._use_digest = True
+        request.headers.pop("Authorization", None)
+        flow = self._digest.auth_flow(request)
+        next(flow)  # the request without credentials: already answered by ``response``
+        try:
+            yield flow.send(response)
+        except StopIteration:
+            return
+
+
+def _challenges_digest(response: httpx.Response) -> bool:
+    return any(
+        header.lower().startswith("digest ")
+        for header in response.headers.get_list("www-authenticate")
+    )
 
 
 class _BearerAuth(httpx.Auth):

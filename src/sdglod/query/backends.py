@@ -31,13 +31,19 @@ def project_vocabulary(project: Project) -> Vocabulary:
         return Vocabulary(prefixes, build_context(prefixes, project.vocab))
 
 
+def project_graphs(project: Project) -> tuple[str, ...]:
+    """The named graphs of ``project`` (``sdglod.toml``'s ``[[graphs]]``): what a remote store
+    is asked about, whatever else it holds."""
+    return tuple(area.iri for area in project.areas)
+
+
 def open_backend(project: Project | None, endpoint: str | None = None) -> Backend:
     """The remote endpoint at ``endpoint`` if given, else the store of ``project``'s current
     build."""
     if endpoint:
         from .remote import RemoteBackend
 
-        return RemoteBackend(endpoint)
+        return RemoteBackend(endpoint, graphs=project_graphs(project) if project else ())
     if project is None:
         raise ValueError("a project or an endpoint is needed")
     return EmbeddedBackend(current_build(project).open_store())

@@ -1,11 +1,18 @@
 """A remote SPARQL 1.1 endpoint as a backend: the only module that uses SPARQLWrapper.
 
 The SPARQL protocol has no way to send parameter bindings, so :class:`RemoteBackend` binds them
-in the text: a ``VALUES`` block at the start of the outermost WHERE group, with every term
+in the text: a ``BIND`` per parameter at the start of the outermost WHERE group, with every term
 written by pyoxigraph in N-Triples syntax (which escapes quotes, ``>`` and the like, and whose
 IRIs were checked when the term was made). A value therefore stays one term, whatever it holds.
 Answers are read back with pyoxigraph's parsers into the same typed results as the embedded
 store's.
+
+Stores differ, and their ways are handled here, in one place:
+- a store's default graph may hold graphs of its own (Virtuoso's system graphs, other
+  datasets): a query without a dataset of its own is sent with the project's graphs as the
+  protocol's default and named graphs, so it sees what the embedded store would;
+- Virtuoso 7 answers an ASK in SPARQL JSON as a one-row SELECT of ``__ASK_RETVAL`` (1 or 0);
+- Virtuoso writes typed literals as ``"type": "typed-literal"`` (pyoxigraph reads them).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import ast
 import re
 import urllib.error
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,11 +32,11 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from ..errors import QueryError, RemoteError
 from ..project import web_address_problem
 from .execute import Backend, QueryOutcome, QueryRequest
-from .results import Term, cut, from_sparql_json, graph_from_bytes
+from .results import AskResult, SelectResult, Term, cut, from_sparql_json, graph_from_bytes
 from .sparql_text import (
     SparqlTextError,
     dataset_clauses,
-    insert_values,
+    insert_binds,
     operation,
     without_dataset_clauses,
 )
@@ -53,11 +60,14 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def _dataset(text: str, request: QueryRequest) -> tuple[str, list[str], list[str]]:
+def _dataset(
+    text: str, request: QueryRequest, graphs: Sequence[str] = ()
+) -> tuple[str, list[str], list[str]]:
     """The text to send and the protocol's dataset: the request's if it gives one (it wins
     over the query's, Protocol §2.1.4), else the query's ``FROM``/``FROM NAMED`` sent as
     protocol parameters — a store whose default graph is the union of its graphs (as sdglod
-    asks of one) may ignore ``FROM`` in the text, but not the protocol's dataset."""
+    asks of one) may ignore ``FROM`` in the text, but not the protocol's dataset — else
+    ``graphs`` (the project's) as both the default and the named graphs."""
     if request.default_graphs is not None or request.named_graphs is not None:
         return (
             without_dataset_clauses(text),
@@ -65,17 +75,20 @@ def _dataset(text: str, request: QueryRequest) -> tuple[str, list[str], list[str
             list(request.named_graphs or ()),
         )
     clauses = dataset_clauses(text)
-    if not clauses or any(c.graph is None or ":" not in c.graph for c in clauses):
-        return text, [], []  # none, or one the store must judge (an undeclared prefix)
+    if not clauses:
+        return text, list(graphs), list(graphs)
+    if any(c.graph is None or ":" not in c.graph for c in clauses):
+        return text, [], []  # one the store must judge (an undeclared prefix)
     default = [c.graph for c in clauses if not c.named and c.graph]
     named = [c.graph for c in clauses if c.named and c.graph]
     return without_dataset_clauses(text), default, named
 
 
 class RemoteBackend(Backend):
-    """Queries a SPARQL 1.1 endpoint (the query URL, e.g. ``http://127.0.0.1:7878/query``)."""
+    """Queries a SPARQL 1.1 endpoint (the query URL, e.g. ``http://127.0.0.1:7878/query``);
+    ``graphs`` are the project's named graphs, the dataset of a query that names none."""
 
-    def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT, graphs: Sequence[str] = ()):
         problem = web_address_problem(endpoint)
         if problem is not None:
             raise RemoteError(
@@ -84,14 +97,16 @@ class RemoteBackend(Backend):
             )
         self.endpoint = endpoint
         self.timeout = timeout
+        self.graphs = tuple(graphs)
 
     def evaluate(self, request: QueryRequest) -> QueryOutcome:
         """Send ``request`` (see :class:`~sdglod.query.execute.Backend`): the dataset goes as
         the protocol's parameters, and the base IRI as a ``BASE`` in front of the text (on its
         first line, so line numbers stay those of the text)."""
         text = bind_in_text(request.text, request.bindings, request.source)
-        text, default_graphs, named_graphs = _dataset(text, request)
-        graph = operation(text) in ("CONSTRUCT", "DESCRIBE")
+        text, default_graphs, named_graphs = _dataset(text, request, self.graphs)
+        form = operation(text)
+        graph = form in ("CONSTRUCT", "DESCRIBE")
         if request.base:
             text = f"BASE {NamedNode(request.base)} {text}"
         client = SPARQLWrapper(self.endpoint)
@@ -108,12 +123,14 @@ class RemoteBackend(Backend):
             # tokenizer has already told the form, so its guess and warnings are overruled.
             warnings.simplefilter("ignore")
             client.setQuery(text)
-        client.queryType = operation(text)
+        client.queryType = form
         client.setReturnFormat(TURTLE if graph else JSON)
         client.addCustomHttpHeader("Accept", _ACCEPT_GRAPH if graph else _ACCEPT_RESULTS)
         data, media_type = self._send(client)
         try:
             result = graph_from_bytes(data, media_type) if graph else from_sparql_json(data)
+            if form == "ASK" and isinstance(result, SelectResult):
+                result = _ask_answer(result)
         except (SyntaxError, ValueError) as err:
             problem = str(err)  # e.g. an answer cut short when the store stopped the query
         else:
@@ -152,10 +169,19 @@ class RemoteBackend(Backend):
             ) from None
 
 
+def _ask_answer(result: SelectResult) -> AskResult:
+    """The answer of an ASK that a store sent as solutions: Virtuoso 7's one row of
+    ``__ASK_RETVAL``, 1 or 0."""
+    if result.variables == ("__ASK_RETVAL",) and len(result.rows) <= 1:
+        value = result.rows[0][0] if result.rows else None
+        return AskResult(value is not None and value.value not in ("0", "false"))
+    raise ValueError(f"an ASK answered with solutions of {', '.join(result.variables)}")
+
+
 def bind_in_text(sparql: str, bindings: Mapping[str, Term], source: Path | None = None) -> str:
-    """``sparql`` with ``bindings`` as a ``VALUES`` block (terms written by pyoxigraph)."""
+    """``sparql`` with ``bindings`` as ``BIND``s (terms written by pyoxigraph)."""
     try:
-        return insert_values(sparql, {name: str(term) for name, term in bindings.items()})
+        return insert_binds(sparql, {name: str(term) for name, term in bindings.items()})
     except SparqlTextError as err:
         raise QueryError(
             f"cannot bind parameters for a remote endpoint: {err}",

@@ -220,15 +220,35 @@ def insert_values(text: str, bindings: Mapping[str, str]) -> str:
     return f"{text[:at]} VALUES ({names}) {{ ({terms}) }} {text[at:]}"
 
 
+def insert_binds(text: str, bindings: Mapping[str, str]) -> str:
+    """``text`` with ``BIND(t AS ?a)`` for each binding at the start of its outermost WHERE
+    group, on the brace's own line (terms written as for :func:`insert_values`).
+
+    With nothing in scope yet, the BINDs give the same one solution as a one-row ``VALUES``
+    block there, so the pattern's answers are the same; it is the form sent to remote stores,
+    because Virtuoso 7.2 stops answering anyone when a ``VALUES`` block comes before a
+    sub-select with ``ORDER BY``.
+    """
+    if not bindings:
+        return text
+    at = where_group_start(text)
+    binds = " ".join(f"BIND({term} AS ?{name})" for name, term in bindings.items())
+    return f"{text[:at]} {binds} {text[at:]}"
+
+
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+# Virtuoso's parser gives a line only: "Virtuoso 37000 Error SP030: SPARQL compiler, line 2: …"
+_VIRTUOSO_LINE = re.compile(r"\bSPARQL compiler, line (\d+):")
 
 
 def split_position(message: str) -> tuple[int | None, int | None, str]:
-    """Split an Oxigraph parser message ``error at L:C: what`` into line, column and text."""
+    """Split a parser message into line, column and text: Oxigraph's ``error at L:C: what``,
+    or Virtuoso's ``SPARQL compiler, line L: what`` (no column)."""
     match = _POSITION.match(message.strip())
-    if not match:
-        return None, None, message.strip()
-    return int(match.group(1)), int(match.group(2)), match.group(3)
+    if match:
+        return int(match.group(1)), int(match.group(2)), match.group(3)
+    line = _VIRTUOSO_LINE.search(message)
+    return (int(line.group(1)) if line else None), None, message.strip()
 
 
 def service_endpoints(text: str) -> list[str | None]:

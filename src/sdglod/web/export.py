@@ -5,14 +5,17 @@ so the files are exactly what the server would answer: the landing page, a page 
 (``x.html``) and English (``x.en.html``) and four RDF documents per resource, every browse
 page, the canned queries' results with their defaults, the dumps and descriptions, the
 sitemap. The rules a web server needs for content negotiation (the 303 from an IRI to a
-document) come as Apache ``.htaccess`` and an nginx snippet. What needs a server is left out:
-the SPARQL endpoint, queries with parameters of one's own and the chart of one event.
+document) come as Apache ``.htaccess`` and an nginx snippet, for the root of a host (the pages
+link to ``/id/…``); tests/test_export_servers.py runs both in the real servers. What needs a
+server is left out: the SPARQL endpoint, queries with parameters of one's own and the chart of
+one event.
 """
 
 from __future__ import annotations
 
 import asyncio
 import shutil
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -20,9 +23,10 @@ from urllib.parse import quote, urlsplit
 from ..describe.public_urls import CATALOG_TURTLE_FILE, VOID_FILE
 from ..errors import OutputError, os_error
 from ..project import Project
+from ..rdf.formats import RESULT_FORMATS
 from .app import create_app
 from .config import DEFAULT_ROW_LIMIT, ServerConfig
-from .downloads import described_resources, sitemap_part_path, sitemap_parts
+from .downloads import DUMP_MEDIA, described_resources, sitemap_part_path, sitemap_parts
 from .i18n import LANGUAGES
 from .landing import browse_page_link, browse_pages
 from .linked_data import DOCUMENT_FORMATS
@@ -237,95 +241,179 @@ def _is_export(folder: Path) -> bool:
         return False
 
 
-HTACCESS = r"""# Apache rules for an sdglod static export (mod_rewrite, mod_headers, mod_mime).
+# The media type of every suffix the export writes, as `sdglod serve` sends it: the dumps' table
+# (the RDF formats, the validation report's .json, .xml) and the pages and their assets. Both
+# servers' rules come from it, and name every type themselves (no system mime.types needed).
+MEDIA_TYPES: dict[str, str] = {
+    **{suffix.lstrip("."): media for suffix, media in DUMP_MEDIA.items()},
+    "html": "text/html",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "txt": "text/plain",
+    "css": "text/css",
+    "js": "text/javascript",
+    "svg": "image/svg+xml",
+}
+# Under /queries/ the files are query results: there .json and .xml are SPARQL results.
+QUERY_MEDIA_TYPES: dict[str, str] = {
+    **MEDIA_TYPES,
+    **{f.suffix.lstrip("."): f.media_type for f in RESULT_FORMATS.values()},
+}
+# An IRI the data mints (a path of the site with no file of its own): things under id/, the
+# named graphs under graph/ and the ontology. A path with a document's suffix is a document,
+# never an IRI: if it is missing it is 404, not a 303 to x.ttl.ttl (and on and on).
+_IRI = "(?!.*\\.(?:{})$)(?:(?:id|graph)/.+|ontology)".format("|".join(("html", *DOCUMENT_FORMATS)))
+_APACHE_IRI = f"^({_IRI})$"
+_NGINX_IRI = f"^/{_IRI}$"
+# Accept → the document's suffix, in order of preference; anything else gets the HTML page.
+_NEGOTIATED = (
+    ("text/turtle", "ttl"),
+    ("application/ld\\+json", "jsonld"),
+    ("application/n-triples", "nt"),
+    ("application/rdf\\+xml", "rdf"),
+)
+
+
+def _apache_rules() -> str:
+    types = "\n".join(f"AddType {media} .{suffix}" for suffix, media in MEDIA_TYPES.items())
+    queries = "\n".join(
+        f"  AddType {media} .{suffix}"
+        for suffix, media in QUERY_MEDIA_TYPES.items()
+        if MEDIA_TYPES.get(suffix) != media
+    )
+    charset = " ".join(f".{suffix}" for suffix in QUERY_MEDIA_TYPES)
+    negotiation = "\n".join(
+        "RewriteCond %{REQUEST_FILENAME} !-f\n"
+        + (f"RewriteCond %{{HTTP_ACCEPT}} {accept} [NC]\n" if accept else "")
+        + f"RewriteRule {_APACHE_IRI} /$1.{suffix} [R=303,L]"
+        for accept, suffix in (*_NEGOTIATED, ("", "html"))
+    )
+    return (
+        _HTACCESS.replace("{types}", types)
+        .replace("{queries}", queries)
+        .replace("{charset}", charset)
+        .replace("{negotiation}", negotiation)
+        .replace("{security}", textwrap.dedent(apache_headers()))
+    )
+
+
+def _nginx_types(types: dict[str, str], indent: str) -> str:
+    return "\n".join(f"{indent}{media} {suffix};" for suffix, media in types.items())
+
+
+def _nginx_rules() -> str:
+    # The last `if` that matches wins, so the most preferred type comes last.
+    negotiation = "\n".join(
+        f'    if ($http_accept ~* "{accept}") {{ set $sdglod_document {suffix}; }}'
+        for accept, suffix in reversed(_NEGOTIATED)
+    )
+    # nginx always counts text/html in, and warns when it is named.
+    charset_types = sorted(set(QUERY_MEDIA_TYPES.values()) - {"text/html"})
+    return (
+        _NGINX.replace("{types}", _nginx_types(MEDIA_TYPES, "    "))
+        .replace("{query_types}", _nginx_types(QUERY_MEDIA_TYPES, "        "))
+        .replace("{charset_types}", " ".join(charset_types))
+        .replace("{iri}", _NGINX_IRI)
+        .replace("{negotiation}", negotiation)
+        .replace("{security}", nginx_headers())
+    )
+
+
+# The first line says "an sdglod export" (see _is_export): keep it as it is.
+_HTACCESS = r"""# Apache rules for an sdglod static export (mod_rewrite, mod_headers, mod_mime).
 # IRIs name things; asking for one gives 303 See Other to a document about it, chosen by
 # Accept (Cool URIs). Documents: x.html (Latvian), x.en.html (English), x.ttl, x.jsonld,
-# x.nt, x.rdf. Publish the export at the root of its host.
+# x.nt, x.rdf. The export must be the root of its host (a virtual host of its own): its pages
+# link to /id/…, /static/… and these rules redirect to /….
 
-AddType text/turtle .ttl
-AddType application/ld+json .jsonld
-AddType application/n-triples .nt
-AddType application/n-quads .nq
-AddType application/trig .trig
-AddType application/rdf+xml .rdf
-AddType application/sparql-results+json .json
-AddCharset utf-8 .html .ttl .jsonld .nt .nq .trig .rdf .csv .json .xml
-
+{types}
+AddCharset utf-8 {charset}
+<If "%{REQUEST_URI} =~ m#^/queries/#">
+{queries}
+</If>
+# No suffix: the VoID and DCAT-AP descriptions (/.well-known/void, /catalog) are Turtle.
 <FilesMatch "^(void|catalog)$">
-  ForceType text/turtle
+  ForceType "text/turtle; charset=utf-8"
 </FilesMatch>
 
 RewriteEngine On
 
-# ?lang=en on a page gives its English file.
+# The server rules are not part of the site.
+RewriteRule ^(\.htaccess|nginx\.conf)$ - [R=404,L]
+
+# ?lang=en on a page gives its English file (the address stays). Not on the English file
+# itself: Apache runs these rules again on the rewritten path, which would loop.
 RewriteCond %{QUERY_STRING} (^|&)lang=en(&|$)
-RewriteCond %{REQUEST_FILENAME} \.html$
-RewriteRule ^(.*?)(\.en)?\.html$ $1.en.html [L]
+RewriteCond %{REQUEST_URI} !\.en\.html$
+RewriteRule ^(.*)\.html$ /$1.en.html [L]
 
-# An IRI (no file of that name): 303 to the document the client accepts.
-RewriteCond %{REQUEST_FILENAME} !-f
-RewriteCond %{HTTP_ACCEPT} text/turtle
-RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.ttl [R=303,L]
-RewriteCond %{REQUEST_FILENAME} !-f
-RewriteCond %{HTTP_ACCEPT} application/ld\+json
-RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.jsonld [R=303,L]
-RewriteCond %{REQUEST_FILENAME} !-f
-RewriteCond %{HTTP_ACCEPT} application/n-triples
-RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.nt [R=303,L]
-RewriteCond %{REQUEST_FILENAME} !-f
-RewriteCond %{HTTP_ACCEPT} application/rdf\+xml
-RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.rdf [R=303,L]
-RewriteCond %{REQUEST_FILENAME} !-f
-RewriteRule ^((id/.*)|(graph/.*)|ontology)$ $1.html [R=303,L]
+# An IRI (no file of that name): 303 to the document the client accepts, the query kept
+# (?lang=en). The target starts with "/": a relative one would be read from this file's
+# folder on disk, and the redirect would show the server's path.
+{negotiation}
 
-<IfModule mod_headers.c>
-  Header append Vary Accept
-  Header set Access-Control-Allow-Origin "*"
-  # The headers sdglod serve sends: no script but the site's own, no framing, no sniffing.
+# On every answer, the 303s and errors too ("always"). Not in <IfModule>: without mod_headers
+# the site must fail loudly, not be served without its security headers.
+Header always merge Vary Accept
+Header always set Access-Control-Allow-Origin "*"
+# The headers sdglod serve sends: no script but the site's own, no framing, no sniffing.
 {security}
-</IfModule>
-""".replace("{security}", apache_headers())
+"""
 
-NGINX = r"""# nginx rules for an sdglod static export: put inside the server { } block whose root is
-# the export folder. IRIs get 303 See Other to a document by Accept (Cool URIs).
+_NGINX = r"""# nginx rules for an sdglod static export: include this file in the server { } block
+# whose root is the export folder, at the root of its host (the pages link to /id/…,
+# /static/… and the redirects go to /…). IRIs get 303 See Other to a document by Accept
+# (Cool URIs).
 
 types {
-    text/html html;
-    text/turtle ttl;
-    application/ld+json jsonld;
-    application/n-triples nt;
-    application/n-quads nq;
-    application/trig trig;
-    application/rdf+xml rdf;
-    application/sparql-results+json json;
-    text/csv csv;
-    application/xml xml;
-    text/css css;
-    application/javascript js;
-    image/svg+xml svg;
-    text/plain txt;
+{types}
 }
 charset utf-8;
-charset_types text/turtle application/ld+json application/n-triples text/csv;
+charset_types {charset_types};
+# A redirect names the path only: behind a proxy nginx does not know the reader's scheme,
+# host and port.
+absolute_redirect off;
 add_header Vary Accept always;
 add_header Access-Control-Allow-Origin * always;
 # The headers sdglod serve sends: no script but the site's own, no framing, no sniffing.
 # (nginx drops these in a location that has add_header of its own: repeat them there.)
 {security}
 
+# The server rules are not part of the site.
+location = /nginx.conf { return 404; }
+location = /.htaccess { return 404; }
+# No suffix: the VoID and DCAT-AP descriptions are Turtle.
 location = /.well-known/void { default_type text/turtle; }
 location = /catalog { default_type text/turtle; }
-
-location ~ ^/((id/.*)|(graph/.*)|ontology)$ {
-    # A file of that exact name wins (none has one: documents have an extension).
-    if ($http_accept ~* "text/turtle") { return 303 /$1.ttl; }
-    if ($http_accept ~* "application/ld\+json") { return 303 /$1.jsonld; }
-    if ($http_accept ~* "application/n-triples") { return 303 /$1.nt; }
-    if ($http_accept ~* "application/rdf\+xml") { return 303 /$1.rdf; }
-    return 303 /$1.html;
+# Query results: there .json and .xml are SPARQL results.
+location /queries/ {
+    types {
+{query_types}
+    }
 }
 
-location ~ ^(?<page>.*?)(\.en)?\.html$ {
-    if ($arg_lang = "en") { rewrite ^ $page.en.html break; }
+# ?lang=en on a page gives its English file. Before the IRIs: nginx tries regular
+# expressions in order, and /id/x.html must reach this one.
+location ~ "^(?<sdglod_page>.+?)(?:\.en)?\.html$" {
+    if ($arg_lang = "en") { rewrite ^ $sdglod_page.en.html break; }
 }
-""".replace("{security}", nginx_headers())
+
+# An IRI: a file of that name (a document, x.ttl) is served; the IRI itself gets 303 See Other
+# to the document the client accepts.
+location ~ "{iri}" {
+    try_files $uri @sdglod_iri;
+}
+location @sdglod_iri {
+    # Variables, not $1: every regular expression of an `if` resets $1.
+    set $sdglod_document html;
+{negotiation}
+    # The path as the client sent it (still percent-encoded) and its query (?lang=en).
+    if ($request_uri ~ "^(?<sdglod_path>/[^?]*)") {
+        return 303 $sdglod_path.$sdglod_document$is_args$args;
+    }
+    return 404;
+}
+"""
+
+HTACCESS = _apache_rules()
+NGINX = _nginx_rules()

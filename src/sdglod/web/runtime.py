@@ -21,7 +21,7 @@ from ..build import Build, current_build, prune_unless_building
 from ..errors import NoBuildError
 from ..manifest import DumpRecord
 from ..project import Project, load_project
-from ..query.backends import project_vocabulary
+from ..query.backends import project_graphs, project_vocabulary
 from ..query.canned import CannedQuery
 from ..query.catalogue import load_queries
 from ..query.results import SelectResult, from_sparql_json, graph_from_bytes
@@ -128,7 +128,7 @@ class Runtime:
             build=build,
             queries=load_queries(project),
             vocabulary=vocabulary,
-            pool=remote_pool_for(config.backend, vocabulary, config),
+            pool=remote_pool_for(config.backend, vocabulary, config, project_graphs(project)),
             cache=AnswerCache(config.cache_entries),
             tag="",  # set in start(), from what the store holds
         )

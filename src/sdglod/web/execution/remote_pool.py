@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -42,8 +43,11 @@ class RemotePool:
     """At most ``size`` queries in flight to the store at ``endpoint`` (its query URL); a
     :class:`~.jobs.QueryRunner`."""
 
-    def __init__(self, endpoint: str, vocabulary: Vocabulary, size: int = 8):
+    def __init__(
+        self, endpoint: str, vocabulary: Vocabulary, size: int = 8, graphs: Sequence[str] = ()
+    ):
         self.endpoint = endpoint
+        self.graphs = tuple(graphs)  # the project's: a query's dataset when it names none
         self.vocabulary = vocabulary
         self.size = size
         self._slots = asyncio.Semaphore(size)
@@ -54,7 +58,7 @@ class RemotePool:
 
     async def start(self) -> None:
         """Check that the store answers (a clear error now beats one per request)."""
-        backend = RemoteBackend(self.endpoint, timeout=30)
+        backend = RemoteBackend(self.endpoint, timeout=30, graphs=self.graphs)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._threads, backend.run, "ASK { ?s ?p ?o }")
 
@@ -72,7 +76,7 @@ class RemotePool:
         self.busy += 1
         try:
             remaining = max(deadline - time.monotonic(), 0.01)
-            backend = RemoteBackend(self.endpoint, timeout=remaining + 1)
+            backend = RemoteBackend(self.endpoint, timeout=remaining + 1, graphs=self.graphs)
             loop = asyncio.get_running_loop()
             call = loop.run_in_executor(self._threads, answer_job, backend, job, self.vocabulary)
             return await asyncio.wait_for(call, remaining)
@@ -91,13 +95,18 @@ class RemotePool:
         return []
 
 
-def remote_pool_for(endpoint: str, vocabulary: Vocabulary, config: ServerConfig) -> Lanes:
+def remote_pool_for(
+    endpoint: str, vocabulary: Vocabulary, config: ServerConfig, graphs: Sequence[str] = ()
+) -> Lanes:
     """The query runner of a front end over the store at ``endpoint``: slots of its own for
-    the server's queries and for ``/sparql``, so that neither waits for the other."""
+    the server's queries and for ``/sparql``, so that neither waits for the other; ``graphs``
+    are the project's (what a query that names no dataset sees)."""
+    pages = config.page_workers * SLOTS_PER_WORKER
+    user = config.query_workers * SLOTS_PER_WORKER
     return Lanes(
         {
-            PAGES: RemotePool(endpoint, vocabulary, config.page_workers * SLOTS_PER_WORKER),
-            USER: RemotePool(endpoint, vocabulary, config.query_workers * SLOTS_PER_WORKER),
+            PAGES: RemotePool(endpoint, vocabulary, pages, graphs),
+            USER: RemotePool(endpoint, vocabulary, user, graphs),
         },
         queue=config.query_queue,
     )
