@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from oxigraph_server import free_port
@@ -64,6 +65,7 @@ class StoreUnderTest:
     query_url: str
     target: Callable[..., Target]  # the Graph Store Protocol, or SPARQL Update
     sizes: Callable[[], dict[str, int]]  # the graphs on it (not a store's own)
+    put: Callable[[str, bytes], None]  # write a graph directly (N-Triples)
 
 
 @pytest.fixture(params=["oxigraph", "virtuoso", "virtuoso-digest", "virtuoso-update"])
@@ -73,7 +75,16 @@ def empty_store(request) -> StoreUnderTest:
     if request.param == "oxigraph":
         server = request.getfixturevalue("start_oxigraph")()
         return StoreUnderTest(
-            "oxigraph", server.query_url, lambda **o: gsp(server, **o), lambda: remote_sizes(server)
+            "oxigraph",
+            server.query_url,
+            lambda **o: gsp(server, **o),
+            lambda: remote_sizes(server),
+            lambda graph, body: httpx.put(
+                server.store_url,
+                params={"graph": graph},
+                content=body,
+                headers={"Content-Type": "application/n-triples"},
+            ).raise_for_status(),
         )
     virtuoso = request.getfixturevalue("virtuoso")
     writes = {
@@ -89,6 +100,7 @@ def empty_store(request) -> StoreUnderTest:
         virtuoso.query_url,
         lambda **o: Target.create(virtuoso.query_url, **writes, **o),
         virtuoso.data_graphs,
+        virtuoso.put,
     )
 
 
@@ -208,6 +220,63 @@ def test_dry_run_and_graph_selection(built, empty_store):
     with pytest.raises(PublishError, match="no such graph") as caught:
         publish(project, empty_store.target(), ["nope"])
     assert "ontology" in (caught.value.hint or "")
+
+
+# --- Stale graphs ----------------------------------------------------------------------------
+
+STALE = "https://w3id.org/sdglod/graph/renamed-away"  # under the project's graph namespace
+OTHER = "https://example.org/someone-elses-graph"  # not the project's
+
+
+def test_a_whole_publish_removes_the_graphs_the_build_no_longer_has(built, empty_store):
+    """A graph renamed or removed in sdglod.toml leaves its old graph on the store: a whole
+    publish removes it (said in the table), keeps what is not the project's, and verifies."""
+    project, current = built
+    graphs = current.manifest.graphs
+    publish(project, empty_store.target())
+    empty_store.put(STALE, b'<https://x.org/a> <https://x.org/b> "old" .\n')
+    empty_store.put(OTHER, b'<https://x.org/a> <https://x.org/b> "theirs" .\n')
+
+    dry = publish(project, empty_store.target(), dry_run=True)
+    assert [(c.graph, c.before, c.after) for c in dry.changes if c.stale] == [(STALE, 1, 0)]
+    kept = publish(project, empty_store.target(), keep_stale=True)
+    assert [(c.graph, c.before, c.after) for c in kept.changes if c.stale] == [(STALE, 1, 1)]
+    only = publish(project, empty_store.target(), ["sdg"])  # a chosen graph: nothing else
+    assert not any(c.stale for c in only.changes)
+    assert empty_store.sizes() == {**graphs, STALE: 1, OTHER: 1}
+
+    report = publish(project, empty_store.target())
+    assert [(c.graph, c.before, c.after, c.removed) for c in report.changes if c.stale] == [
+        (STALE, 1, 0, 1)
+    ]
+    assert report.triples == current.manifest.triples
+    assert empty_store.sizes() == {**graphs, OTHER: 1}
+
+
+def test_the_command_says_which_stale_graphs_it_removed(built, start_oxigraph):
+    project, _ = built
+    server = start_oxigraph()
+    publish(project, gsp(server))
+    httpx.put(
+        server.store_url,
+        params={"graph": STALE},
+        content=b'<https://x.org/a> <https://x.org/b> "old" .\n',
+        headers={"Content-Type": "application/n-triples"},
+    ).raise_for_status()
+    args = ["--endpoint", server.query_url, "--graph-store", server.store_url]
+    kept = invoke_publish(project, *args, "--keep-stale")
+    assert kept.exit_code == 0, kept.output
+    assert f"{STALE} (not in the build: kept)" in kept.output
+    assert "1 stale graph(s) kept" in kept.output
+    removed = invoke_publish(project, *args)
+    assert removed.exit_code == 0, removed.output
+    assert f"{STALE} (not in the build: removed)" in removed.output
+    assert "1 stale graph(s) removed" in removed.output
+    assert STALE not in remote_sizes(server)
+
+
+def invoke_publish(project, *args: str):
+    return CliRunner().invoke(cli, ["--project", str(project.root), "publish", *args])
 
 
 # --- A store that dies midway ---------------------------------------------------------------

@@ -57,6 +57,12 @@ if TYPE_CHECKING:
 )
 @click.option("--dry-run", is_flag=True, help="Compare with the store and report; write nothing.")
 @click.option(
+    "--keep-stale",
+    is_flag=True,
+    help="Keep graphs under the project's graph namespace that the build no longer has "
+    "(a graph renamed in sdglod.toml); by default a whole publish removes them.",
+)
+@click.option(
     "--allow-unvalidated", is_flag=True, help="Publish a build made with --skip-validation."
 )
 @click.option(
@@ -77,14 +83,17 @@ def publish_command(
     token_env: str | None,
     graphs: tuple[str, ...],
     dry_run: bool,
+    keep_stale: bool,
     allow_unvalidated: bool,
     timeout: float,
 ) -> None:
     """Push the current build to a SPARQL 1.1 store, one named graph per source area.
 
     Each graph replaces the store's graph of the same IRI, so publishing again changes nothing
-    and completes a publish that stopped midway. The counts are verified after writing, and a
-    table shows the triples added and removed per graph. Credentials also come from
+    and completes a publish that stopped midway. A whole publish also removes the graphs under
+    the project's graph namespace ({base}graph/) that the build no longer has (--keep-stale
+    keeps them). The counts of every graph are verified after writing, and a table shows the
+    triples added and removed per graph. Credentials also come from
     $SDGLOD_PUBLISH_AUTH (USER:PASSWORD) or $SDGLOD_PUBLISH_TOKEN.
 
     \b
@@ -107,6 +116,7 @@ def publish_command(
             graphs,
             dry_run=dry_run,
             allow_unvalidated=allow_unvalidated,
+            keep_stale=keep_stale,
             progress=_progress if sys.stderr.isatty() else None,
         )
     except publishing.PublishIncomplete as err:
@@ -137,21 +147,36 @@ def _progress(graph: str, total: int) -> Iterator[Callable[[int], None]]:
 
 
 def _table(changes: Sequence[GraphChange], dry_run: bool) -> str:
-    rows = [[c.graph, *(str(n) for n in (c.before, c.after, c.added, c.removed))] for c in changes]
+    rows = [
+        [_graph_cell(c, dry_run), *(str(n) for n in (c.before, c.after, c.added, c.removed))]
+        for c in changes
+    ]
     header = ("graph", "before", "after" if not dry_run else "would be", "added", "removed")
     return format_table(header, rows, max_width=None, right=(False, True, True, True, True))
 
 
+def _graph_cell(change: GraphChange, dry_run: bool) -> str:
+    if not change.stale:
+        return change.graph
+    if change.after:
+        return f"{change.graph} (not in the build: kept)"
+    return f"{change.graph} (not in the build: {'would be removed' if dry_run else 'removed'})"
+
+
 def _summary(report: PublishReport, dry_run: bool, seconds: float) -> str:
-    changes = report.changes
-    added = sum(c.added for c in changes)
-    removed = sum(c.removed for c in changes)
+    built = [c for c in report.changes if not c.stale]
+    stale = [c for c in report.changes if c.stale]
+    added = sum(c.added for c in built)
+    removed = sum(c.removed for c in built)
     done = "compared (dry run: nothing written)" if dry_run else "published and verified"
-    kept = sum(not c.written for c in changes)
+    kept = sum(not c.written for c in built)
+    gone = [c for c in stale if c.after == 0]
     return (
-        f"{done}: {len(changes)} graph{'s' * (len(changes) != 1)}, "
+        f"{done}: {len(built)} graph{'s' * (len(built) != 1)}, "
         f"{report.triples} triples, "
         f"{added} added, {removed} removed"
         + (f", {kept} unchanged and not rewritten" if kept and not dry_run else "")
+        + (f", {len(gone)} stale graph(s) {'would be ' * dry_run}removed" if gone else "")
+        + (f", {len(stale) - len(gone)} stale graph(s) kept" if len(stale) > len(gone) else "")
         + f", in {seconds:.2f} s"
     )

@@ -67,6 +67,7 @@ __all__ = [
     "PublishReport",
     "Target",
     "count_changes",
+    "graph_namespace",
     "publish",
     "read_credentials",
     "select_graphs",
@@ -80,14 +81,19 @@ def publish(
     *,
     dry_run: bool = False,
     allow_unvalidated: bool = False,
+    keep_stale: bool = False,
     progress: Progress | None = None,
     on_graph: Callable[[GraphChange], None] | None = None,
 ) -> PublishReport:
     """Replace each named graph of ``project``'s current build (or only ``graphs``: names from
     ``sdglod.toml`` or IRIs) on ``target``, verify the counts, and report the changes.
 
-    ``dry_run`` compares and writes nothing. ``on_graph`` is called after each graph is done.
-    Raises :class:`PublishIncomplete` naming the graphs written and not written when a request
+    A whole publish (no ``graphs``) makes the store hold exactly the build: graphs under the
+    project's graph namespace (``{base}graph/``) that the build does not have — a graph
+    renamed or removed in ``sdglod.toml`` — are removed (``keep_stale`` keeps them), and at
+    the end every graph of the build is counted again. ``dry_run`` compares and writes
+    nothing. ``on_graph`` is called after each graph is done. Raises
+    :class:`PublishIncomplete` naming the graphs written and not written when a request
     fails or a count does not match.
     """
     build = current_build(project)
@@ -110,7 +116,70 @@ def publish(
             done.append(change)
             if on_graph is not None:
                 on_graph(change)
+        whole = not graphs
+        try:
+            if whole:
+                for change in _stale_graphs(client, project, chosen, keep_stale, dry_run):
+                    done.append(change)
+                    if on_graph is not None:
+                        on_graph(change)
+            if not dry_run:
+                _verify(client, chosen, whole and not keep_stale, project)
+        except GraphFailed as failure:
+            raise _incomplete(target, failure, failure.graph, done, [], dry_run) from None
     return PublishReport(tuple(done), target.write_url, target.method, dry_run)
+
+
+def graph_namespace(project: Project) -> str:
+    """Where the project's graphs are named by default: a graph on a store under it that the
+    build does not have is stale."""
+    return f"{project.base}graph/"
+
+
+def _stale_graphs(
+    client: StoreClient, project: Project, built: Mapping[str, int], keep: bool, dry_run: bool
+) -> Iterator[GraphChange]:
+    """Remove (unless ``keep``) the graphs under the project's namespace that the build lacks;
+    in a dry run, say what would become of them."""
+    for graph, before in sorted(client.graphs_under(graph_namespace(project)).items()):
+        if graph in built:
+            continue
+        if keep or dry_run:
+            after, removed = (before, 0) if keep else (0, before)
+            yield GraphChange(graph, before, after, 0, removed, written=False, stale=True)
+            continue
+        try:
+            client.drop(graph)
+        except GraphFailed as failure:
+            failure.graph = graph
+            raise
+        yield GraphChange(graph, before, client.count(graph), 0, before, stale=True)
+
+
+def _verify(
+    client: StoreClient, built: Mapping[str, int], no_stale: bool, project: Project
+) -> None:
+    """Count every graph of the build on the store once more (and, unless stale graphs are
+    kept, that none is left): the store holds exactly what was published."""
+    for graph, size in built.items():
+        found = client.count(graph)
+        if found != size:
+            raise GraphFailed(
+                f"graph <{graph}> holds {found} triples on the store, the build has {size}",
+                hint="did another writer change the store meanwhile?",
+                state="unverified",
+                graph=graph,
+            )
+    if no_stale:
+        left = set(client.graphs_under(graph_namespace(project))) - set(built)
+        if left:
+            graph = sorted(left)[0]
+            raise GraphFailed(
+                f"graph <{graph}> is still on the store after it was removed",
+                hint="did another writer add it meanwhile?",
+                state="unverified",
+                graph=graph,
+            )
 
 
 def select_graphs(
@@ -222,7 +291,10 @@ def _incomplete(
             "partial": "  (stopped while writing it: may be incomplete)",
             "unverified": "  (written, but its count does not match)",
         }.get(failure.state, "")
-        lines += [f"    {pending[0]}{state}", *(f"    {iri}" for iri in pending[1:])]
+        if pending:
+            lines += [f"    {pending[0]}{state}", *(f"    {iri}" for iri in pending[1:])]
+        else:
+            lines += ["    none (the build's graphs are written; the last check failed)"]
     hint = failure.hint or ""
     if not dry_run:
         rerun = "run the same publish again: each graph is replaced whole, so a re-run completes it"

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import httpx
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from ..query.remote import redact
 from ..version import __version__
@@ -74,6 +74,39 @@ class StoreClient:
                 f"{self._scrub(response.text)}",
                 hint="is --endpoint the store's query URL?",
             ) from None
+
+    def graphs_under(self, namespace: str) -> dict[str, int]:
+        """The graphs on the store whose IRIs start with ``namespace``, with their triples."""
+        url = self.target.endpoint
+        query = (
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), {Literal(namespace)})) }} GROUP BY ?g"
+        )
+        with self._guard(url):
+            response = self._http.post(
+                url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+            )
+        self._check(response, url, "its query URL")
+        try:
+            rows = response.json()["results"]["bindings"]
+            return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+        except (ValueError, KeyError, TypeError):
+            raise GraphFailed(
+                f"{redact(url)} did not answer a query for its graphs with SPARQL JSON results: "
+                f"{self._scrub(response.text)}",
+                hint="is --endpoint the store's query URL?",
+            ) from None
+
+    def drop(self, graph: str) -> None:
+        """Remove ``graph`` from the store."""
+        if self.target.graph_store:
+            url = self.target.graph_store
+            with self._guard(url):
+                response = self._http.delete(url, params={"graph": graph})
+            if response.status_code != 404:  # already gone
+                self._check(response, url, "its Graph Store URL")
+        else:
+            self._update(iter([(f"DROP SILENT GRAPH {NamedNode(graph)}".encode(), 0)]), _no_count)
 
     def fetch(self, graph: str, expected: int) -> Iterator[Triple]:
         """The triples of ``graph`` on the store, streamed (none if it does not exist); it
@@ -221,6 +254,10 @@ class StoreClient:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return " ".join(text.split())[:300]
+
+
+def _no_count(_triples: int) -> None:
+    """Progress of a request that carries no triples."""
 
 
 def _chunks(

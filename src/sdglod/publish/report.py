@@ -19,6 +19,9 @@ class GraphChange:
     added: int
     removed: int
     written: bool = True  # False: the store already held exactly this graph
+    # Not in the build, though under the project's graph namespace on the store: removed, or
+    # kept (after == before) with --keep-stale or in a dry run.
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ class PublishReport:
 
     @property
     def triples(self) -> int:
-        return sum(change.after for change in self.changes)
+        """The build's triples on the store (stale graphs not counted)."""
+        return sum(change.after for change in self.changes if not change.stale)
 
 
 class PublishError(RemoteError):
@@ -59,8 +63,11 @@ class GraphFailed(Exception):
     """A graph could not be published; ``state`` says what became of it. The publish loop
     turns it into :class:`PublishIncomplete`, which also names the other graphs."""
 
-    def __init__(self, message: str, hint: str | None = None, state: str = "untouched"):
+    def __init__(
+        self, message: str, hint: str | None = None, state: str = "untouched", graph: str = ""
+    ):
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.state = state  # untouched | partial (stopped while writing) | unverified
+        self.graph = graph  # the graph it is about, where the publish loop does not know
