@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from oxigraph_server import free_port
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
-from virtuoso_server import ADMIN
+from virtuoso_server import ADMIN, VirtuosoServer, virtuoso_missing
 
 from sdglod import publish as publishing
 from sdglod.build import build, current_build
@@ -282,18 +282,41 @@ def invoke_publish(project, *args: str):
 # --- A store that dies midway ---------------------------------------------------------------
 
 
-def test_a_store_killed_after_the_first_graph_then_a_rerun_completes(built, start_oxigraph):
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def crashable(request, start_oxigraph, tmp_path):
+    """A store of its own that a test may kill: (its server, how to publish to it, its sizes,
+    how to start it again on what it kept)."""
+    if request.param == "oxigraph":
+        server = start_oxigraph()
+        yield server, (lambda: gsp(server)), (lambda: remote_sizes(server)), server.start
+        return
+    missing = virtuoso_missing()
+    if missing is not None:
+        pytest.skip(missing)
+    server = VirtuosoServer(tmp_path / "virtuoso").start()
+    try:
+        yield (
+            server,
+            lambda: Target.create(server.query_url, graph_store=server.store_url),
+            server.data_graphs,
+            lambda: server.start(keep=True),
+        )
+    finally:
+        server.stop()
+
+
+def test_a_store_killed_after_the_first_graph_then_a_rerun_completes(built, crashable):
     project, current = built
     graphs = current.manifest.graphs
     first, *rest = graphs
-    server = start_oxigraph()
+    server, target, sizes, restart = crashable
 
     def kill(change: publishing.GraphChange) -> None:
         server.process.kill()  # a real crash, not a polite shutdown
         server.process.wait()
 
     with pytest.raises(PublishIncomplete) as caught:
-        publish(project, gsp(server), on_graph=kill)
+        publish(project, target(), on_graph=kill)
     error = caught.value
     assert [c.graph for c in error.done] == [first]
     assert list(error.pending) == rest
@@ -305,12 +328,12 @@ def test_a_store_killed_after_the_first_graph_then_a_rerun_completes(built, star
     assert "run the same publish again" in (error.hint or "")
     assert error.exit_code == ExitCode.BAD_INPUT
 
-    server.start()  # the same store folder, on a new port
-    report = publish(project, gsp(server))
+    restart()  # the same store folder, on a new port
+    report = publish(project, target())
     expected = fresh(graphs)
     expected[first] = (graphs[first], graphs[first], 0, 0)  # survived the crash
     assert changes(report) == expected
-    assert remote_sizes(server) == graphs
+    assert sizes() == graphs
 
 
 def test_a_store_killed_while_a_graph_streams_then_a_rerun_completes(

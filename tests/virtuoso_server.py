@@ -93,11 +93,14 @@ class VirtuosoServer:
         """The Graph Store Protocol behind digest authentication (``ADMIN``)."""
         return f"{self.base_url}/sparql-graph-crud-auth"
 
-    def start(self, attempts: int = 3) -> VirtuosoServer:
-        """Start on free ports and wait until it is online; retry if a port was taken."""
+    def start(self, attempts: int = 3, keep: bool = False) -> VirtuosoServer:
+        """Start on free ports and wait until it is online; retry if a port was taken.
+        ``keep``: start on the database already there (after a crash: Virtuoso recovers it
+        from its transaction log), else on a new one."""
         for _ in range(attempts):
-            shutil.rmtree(self.folder / "db", ignore_errors=True)
-            (self.folder / "db").mkdir(parents=True)
+            if not keep:
+                shutil.rmtree(self.folder / "db", ignore_errors=True)
+            (self.folder / "db").mkdir(parents=True, exist_ok=True)
             (self.folder / "www").mkdir(exist_ok=True)
             self.sql_port, self.http_port = free_port(), free_port()
             ini = self.folder / "virtuoso.ini"
@@ -120,8 +123,9 @@ class VirtuosoServer:
                     stderr=subprocess.STDOUT,
                 )
             if self._wait_until_online():
-                self.sql('grant SPARQL_UPDATE to "SPARQL";')
-                self.system_graphs = set(self.graphs())
+                if not keep:
+                    self.sql('grant SPARQL_UPDATE to "SPARQL";')
+                    self.system_graphs = set(self.graphs())
                 return self
             self.stop()
         raise RuntimeError(f"virtuoso-t did not start; see {self.log}")
