@@ -13,6 +13,7 @@ from sdglod.errors import ExitCode, QueryError
 from sdglod.query.embedded import EmbeddedBackend
 from sdglod.query.sparql_text import (
     SparqlTextError,
+    inline_bindings,
     insert_values,
     is_update,
     operation,
@@ -124,6 +125,45 @@ def test_values_block_binds_like_substitution_even_with_group_by():
     valued = backend.run(insert_values(text, {"x": str(Literal("a"))}))
     assert substituted == valued
     assert [int(row[1].value) for row in valued.rows] == [3]
+
+
+INLINE_CASES = [
+    # (query, the same query with ?x = "a" written in, or None: bound another way)
+    (
+        "SELECT ?n $x WHERE { ?s ?p ?n FILTER(?n != $x) } GROUP BY ?n $x ORDER BY $x",
+        'SELECT ?n ("a" AS ?x) WHERE { ?s ?p ?n FILTER(?n != "a") } GROUP BY ?n ("a") '
+        'ORDER BY ("a")',
+    ),
+    (
+        "SELECT ?n WHERE { ?s ?p ?n OPTIONAL { ?s ?q ?m FILTER(lang(?m) = ?x) } }",
+        'SELECT ?n WHERE { ?s ?p ?n OPTIONAL { ?s ?q ?m FILTER(lang(?m) = "a") } }',
+    ),
+    ("SELECT * WHERE { ?s ?p $x }", None),  # the column would be lost
+    ("SELECT ?s WHERE { ?s ?p ?o BIND(?o AS ?x) }", None),  # the query binds it itself
+    ("SELECT ?s WHERE { VALUES ?x { 1 } ?s ?p ?x }", None),
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER(!BOUND(?x)) }", None),  # BOUND takes a variable
+    ("SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?x } } }", None),  # a scope of its own
+    (
+        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } } ?s ?q ?x }",
+        'SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } } ?s ?q "a" }',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), INLINE_CASES)
+def test_bound_variables_are_written_in_as_terms_where_that_means_the_same(text, expected):
+    assert inline_bindings(text, {"x": '"a"'}) == expected
+
+
+@pytest.mark.parametrize("text", [t for t, inlined in INLINE_CASES if inlined is not None])
+def test_written_in_terms_answer_as_a_values_block_does(text):
+    from pyoxigraph import Literal, RdfFormat, parse
+
+    data = b'<http://e/s> <http://e/p> "a", "b" ; <http://e/q> "c"@en .'
+    backend = EmbeddedBackend(Store.in_memory(parse(data, RdfFormat.TURTLE)))
+
+    valued = backend.run(insert_values(text, {"x": str(Literal("a"))}))  # the definition
+    assert backend.run(inline_bindings(text, {"x": '"a"'})) == valued
 
 
 def test_split_position():

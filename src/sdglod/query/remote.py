@@ -1,7 +1,8 @@
 """A remote SPARQL 1.1 endpoint as a backend: the only module that uses SPARQLWrapper.
 
 The SPARQL protocol has no way to send parameter bindings, so :class:`RemoteBackend` binds them
-in the text: a ``BIND`` per parameter at the start of the outermost WHERE group, with every term
+in the text: each parameter's term written where the variable occurs (or, where that would not
+mean the same, a ``BIND`` at the start of the outermost WHERE group), with every term
 written by pyoxigraph in N-Triples syntax (which escapes quotes, ``>`` and the like, and whose
 IRIs were checked when the term was made). A value therefore stays one term, whatever it holds.
 Answers are read back with pyoxigraph's parsers into the same typed results as the embedded
@@ -36,6 +37,7 @@ from .results import AskResult, SelectResult, Term, cut, from_sparql_json, graph
 from .sparql_text import (
     SparqlTextError,
     dataset_clauses,
+    inline_bindings,
     insert_binds,
     operation,
     without_dataset_clauses,
@@ -179,9 +181,12 @@ def _ask_answer(result: SelectResult) -> AskResult:
 
 
 def bind_in_text(sparql: str, bindings: Mapping[str, Term], source: Path | None = None) -> str:
-    """``sparql`` with ``bindings`` as ``BIND``s (terms written by pyoxigraph)."""
+    """``sparql`` with ``bindings`` written in (terms written by pyoxigraph): as constants
+    where the variables occur, else as ``BIND``s at the start of the WHERE group."""
+    terms = {name: str(term) for name, term in bindings.items()}
     try:
-        return insert_binds(sparql, {name: str(term) for name, term in bindings.items()})
+        inlined = inline_bindings(sparql, terms)
+        return inlined if inlined is not None else insert_binds(sparql, terms)
     except SparqlTextError as err:
         raise QueryError(
             f"cannot bind parameters for a remote endpoint: {err}",

@@ -236,6 +236,67 @@ def insert_binds(text: str, bindings: Mapping[str, str]) -> str:
     return f"{text[:at]} {binds} {text[at:]}"
 
 
+def inline_bindings(text: str, bindings: Mapping[str, str]) -> str | None:
+    """``text`` with each bound variable written as its term (N-Triples syntax, as for
+    :func:`insert_values`) wherever it occurs, or ``None`` where that would not mean the same.
+
+    A projected variable becomes ``(term AS ?v)``, one in ``GROUP BY`` or ``ORDER BY``
+    ``(term)``: the answers are those of the query with the variable bound, and so are the
+    columns. Remote stores plan constants best, and some mishandle bound variables (Virtuoso
+    7.2 ignores one in an ``OPTIONAL``'s ``FILTER`` unless it is projected). ``None`` — so the
+    caller binds another way — where the query gives the variable a value itself (``AS ?v``,
+    ``VALUES ?v``), asks ``BOUND(?v)``, uses it in a sub-select (a scope of its own), or
+    projects ``*``.
+    """
+    if not bindings:
+        return text
+    pieces: list[str] = []
+    done = 0
+    mode = None  # select, group, order, values: the clause the tokens are in
+    parens = 0
+    previous: Token | None = None
+    before: Token | None = None  # the token before ``previous``
+    subqueries: list[int] = []  # brace depths of the sub-selects the tokens are in
+    for token in tokens(text):
+        word = _keyword(token)
+        brace = token.kind == "other" and token.text in ("{", "}")
+        if brace and token.text == "}" and subqueries and token.depth == subqueries[-1]:
+            subqueries.pop()
+        if word == "SELECT":
+            if token.depth > 0:
+                subqueries.append(token.depth)
+            mode, parens = "select", 0
+        elif word == "BY" and previous is not None and _keyword(previous) in ("GROUP", "ORDER"):
+            mode, parens = ("group" if _keyword(previous) == "GROUP" else "order"), 0
+        elif word == "VALUES":
+            mode = "values"
+        elif word in ("WHERE", "FROM", "HAVING", "LIMIT", "OFFSET") or brace:
+            mode = None
+        elif token.text == "*" and mode == "select" and parens == 0:
+            return None
+        elif token.text == "(" and token.kind == "other":
+            parens += 1
+        elif token.text == ")" and token.kind == "other":
+            parens -= 1
+        if token.kind == "var" and token.text[1:] in bindings:
+            name = token.text[1:]
+            if subqueries or mode == "values" or (previous and _keyword(previous) == "AS"):
+                return None
+            if previous and previous.text == "(" and before and _keyword(before) == "BOUND":
+                return None  # BOUND takes a variable, never a term
+            term = bindings[name]
+            if mode == "select" and parens == 0:
+                term = f"({term} AS ?{name})"
+            elif mode in ("group", "order") and parens == 0:
+                term = f"({term})"
+            pieces.append(text[done : token.start])
+            pieces.append(term)
+            done = token.start + len(token.text)
+        before, previous = previous, token
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 # Virtuoso's parser gives a line only: "Virtuoso 37000 Error SP030: SPARQL compiler, line 2: …"
 _VIRTUOSO_LINE = re.compile(r"\bSPARQL compiler, line (\d+):")
