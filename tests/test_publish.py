@@ -32,7 +32,7 @@ from sdglod.publish import (
     publish,
     read_credentials,
 )
-from sdglod.query.backends import open_backend
+from sdglod.query.backends import PUBLICATION_QUERY, open_backend
 from sdglod.query.canned import run_canned
 from sdglod.query.catalogue import load_queries
 from sdglod.query.remote import RemoteBackend
@@ -40,6 +40,7 @@ from sdglod.query.remote import RemoteBackend
 SECRET = "pw-d0-not-leak"
 TOKEN = "tok-d0-not-leak"
 DATA = "https://w3id.org/sdglod/graph/data"
+PUBLICATION = "https://w3id.org/sdglod/publication"  # publish's mark (the real project's base)
 
 
 def gsp(server, **options) -> Target:
@@ -51,10 +52,20 @@ def update(server, **options) -> Target:
 
 
 def remote_sizes(server) -> dict[str, int]:
+    """The graphs on an Oxigraph server with their triples (not publish's own mark)."""
     result = RemoteBackend(server.query_url).run(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     )
-    return {row[0].value: int(row[1].value) for row in result.rows}
+    sizes = {row[0].value: int(row[1].value) for row in result.rows}
+    sizes.pop(PUBLICATION, None)
+    return sizes
+
+
+def publication_mark(query_url: str) -> str | None:
+    """The mark the last publish that changed the store left on it."""
+    graph = NamedNode(PUBLICATION)
+    result = RemoteBackend(query_url).run(PUBLICATION_QUERY.format(graph=graph))
+    return result.rows[0][0].value if result.rows else None
 
 
 @dataclass
@@ -99,7 +110,7 @@ def empty_store(request) -> StoreUnderTest:
         request.param,
         virtuoso.query_url,
         lambda **o: Target.create(virtuoso.query_url, **writes, **o),
-        virtuoso.data_graphs,
+        lambda: {g: n for g, n in virtuoso.data_graphs().items() if g != PUBLICATION},
         virtuoso.put,
     )
 
@@ -159,6 +170,8 @@ def test_publishing_twice_adds_no_duplicates_and_reports_no_change(built, empty_
     project, current = built
     graphs = current.manifest.graphs
     publish(project, empty_store.target())
+    mark = publication_mark(empty_store.query_url)
+    assert mark  # front ends (serve --backend) read it to see that the store changed
     rewritten: list[str] = []
 
     @contextmanager
@@ -172,6 +185,7 @@ def test_publishing_twice_adds_no_duplicates_and_reports_no_change(built, empty_
     # An unchanged graph without blank nodes is left as it is on the store, not sent again.
     assert rewritten == [] and not any(change.written for change in again.changes)
     assert empty_store.sizes() == graphs
+    assert publication_mark(empty_store.query_url) == mark  # nothing changed: nothing to follow
     # Asked about the project's graphs (a store may hold others: Virtuoso's own).
     backend = open_backend(project, empty_store.query_url)
     total = backend.run("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
@@ -194,7 +208,9 @@ def test_a_changed_triple_is_reported_exactly(
     server = start_oxigraph()
     publish(project, gsp(server))
 
+    before = publication_mark(server.query_url)
     report = publish(changed, gsp(server))
+    assert publication_mark(server.query_url) not in (None, before)  # a change to follow
     graphs = current.manifest.graphs
     expected = unchanged(graphs)
     expected[DATA] = (graphs[DATA], graphs[DATA], 1, 1)
@@ -298,7 +314,7 @@ def crashable(request, start_oxigraph, tmp_path):
         yield (
             server,
             lambda: Target.create(server.query_url, graph_store=server.store_url),
-            server.data_graphs,
+            lambda: {g: n for g, n in server.data_graphs().items() if g != PUBLICATION},
             lambda: server.start(keep=True),
         )
     finally:

@@ -77,6 +77,14 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
             "needs more is stopped (507).",
         ),
         click.option(
+            "--follow-interval",
+            type=SECONDS,
+            default=5.0,
+            show_default=True,
+            help="With --backend: seconds between two checks of the store for a new publish "
+            "(one point query); after one, caches and ETags follow the new data.",
+        ),
+        click.option(
             "--request-timeout",
             type=SECONDS,
             default=15.0,

@@ -23,14 +23,17 @@ passes down, so that they can be tuned (and shrunk by tests) in one place.
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 
-from pyoxigraph import NamedNode, Triple, Variable
+from pyoxigraph import Literal, NamedNode, Triple, Variable
 
 from ..build import current_build
 from ..project import Project
+from ..query.backends import publication_graph
 from ..query.remote import redact
+from ..rdf.namespaces import DCT
 from ..rdf.store import Store
 from .client import CONNECT_TIMEOUT, StoreClient
 from .compare import compare_triples
@@ -57,6 +60,7 @@ __all__ = [
     "CONNECT_TIMEOUT",
     "DEFAULT_TIMEOUT",
     "MAX_BUCKETS",
+    "PUBLICATION_QUERY",
     "TOKEN_ENV",
     "UPDATE_CHUNK_TRIPLES",
     "Credentials",
@@ -68,6 +72,7 @@ __all__ = [
     "Target",
     "count_changes",
     "graph_namespace",
+    "publication_graph",
     "publish",
     "read_credentials",
     "select_graphs",
@@ -125,9 +130,24 @@ def publish(
                         on_graph(change)
             if not dry_run:
                 _verify(client, chosen, whole and not keep_stale, project)
+                if any(change.written for change in done):
+                    _mark_publication(client, project)
         except GraphFailed as failure:
             raise _incomplete(target, failure, failure.graph, done, [], dry_run) from None
     return PublishReport(tuple(done), target.write_url, target.method, dry_run)
+
+
+def _mark_publication(client: StoreClient, project: Project) -> None:
+    graph = NamedNode(publication_graph(project))
+    mark = Triple(graph, NamedNode(DCT + "identifier"), Literal(uuid.uuid4().hex))
+    try:
+        client.replace(graph.value, iter([mark]), lambda _sent: None)
+    except GraphFailed as failure:
+        failure.graph = graph.value
+        failure.hint = (
+            "the graphs are published; front ends may serve cached answers until restarted"
+        )
+        raise
 
 
 def graph_namespace(project: Project) -> str:

@@ -37,6 +37,22 @@ def project_graphs(project: Project) -> tuple[str, ...]:
     return tuple(area.iri for area in project.areas)
 
 
+def publication_graph(project: Project) -> str:
+    """The graph where a publish leaves its mark: one triple whose value changes with every
+    publish that changed the store, so that front ends (``serve --backend``) see, with one
+    cheap query, that what they cached is stale. Not under the graph namespace, so never a
+    stale graph itself."""
+    return f"{project.base}publication"
+
+
+# The mark, asked of the publication graph alone (the project's graphs are a query's dataset
+# otherwise); ``{graph}`` is the graph's IRI written by pyoxigraph.
+PUBLICATION_QUERY = (
+    "SELECT ?mark FROM NAMED {graph} WHERE {{ GRAPH {graph} {{ "
+    "{graph} <http://purl.org/dc/terms/identifier> ?mark }} }} LIMIT 1"
+)
+
+
 def open_backend(project: Project | None, endpoint: str | None = None) -> Backend:
     """The remote endpoint at ``endpoint`` if given, else the store of ``project``'s current
     build."""

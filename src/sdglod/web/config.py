@@ -39,10 +39,11 @@ class ServerConfig:
     worker_memory: int = DEFAULT_WORKER_MEMORY  # MB of heap a query worker may use (0: no limit)
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT  # seconds to send a request, headers+body
     public_url: str | None = None  # where the site is for readers (absolute links); else base
+    follow_interval: float = 5.0  # seconds between two checks of a remote store's publish mark
 
     def __post_init__(self) -> None:
         # A limit of 0 or less would refuse every request (a timeout of 0: every query a 503).
-        for name in ("timeout", "request_timeout"):
+        for name in ("timeout", "request_timeout", "follow_interval"):
             value = getattr(self, name)
             if not (value > 0 and math.isfinite(value)):
                 raise SdglodError(f"{name} {value!r}: give a positive number of seconds")

@@ -1,6 +1,8 @@
 """A server that follows ``sdglod build``: when ``current`` points at a new build, the next
 requests get a new :class:`~.runtime.Runtime` (store, pool, dumps, caches) while requests in
-flight finish on the one they started with.
+flight finish on the one they started with. A front end of a remote store (``--backend``)
+follows ``sdglod publish`` the same way: it reads the store's publish mark every
+``follow_interval`` seconds and starts a new runtime when the mark changed.
 
 Each request is pinned to one runtime for its whole life (:class:`PinRuntime`), so no answer
 mixes two builds; a runtime is closed (its workers stopped, its build's lease released, so the
@@ -42,15 +44,18 @@ class BuildFollower:
 
     @property
     def follows(self) -> bool:
-        """Only a server of a local build follows it: a static export renders one build, and
-        a remote store has no build here to follow."""
+        """A server of a local build follows it, a front end its store's publishes; a static
+        export renders one build."""
         config = self.config
-        return not config.static_site and not config.backend and self.current.build is not None
+        if config.static_site:
+            return False
+        return bool(config.backend) or self.current.build is not None
 
     async def start(self) -> None:
         await self.current.start()
         if self.follows:
-            self._watch = asyncio.create_task(self._follow())
+            follow = self._follow_store if self.config.backend else self._follow
+            self._watch = asyncio.create_task(follow())
 
     async def close(self) -> None:
         if self._watch is not None:
@@ -72,14 +77,29 @@ class BuildFollower:
             if build is not None and folder != build.folder and folder != self._refused:
                 await self.switch(folder)
 
-    async def switch(self, folder: Path) -> bool:
-        """Serve the build now current (``folder``, as last read); whether it was taken."""
+    async def _follow_store(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.follow_interval)
+            try:
+                mark = await self.current.read_publication()
+            except Exception:  # the store is away or slow: keep serving, ask again later
+                continue
+            if mark is not None and mark != self.current.publication:
+                await self.switch(None)
+
+    async def switch(self, folder: Path | None) -> bool:
+        """Serve the build now current (``folder``, as last read), or what a remote store
+        holds now (``None``); whether it was taken."""
+        fresh: Runtime | None = None
         try:
             fresh = await asyncio.to_thread(Runtime.load, self.config)
             await fresh.start()
         except Exception as err:  # a broken sdglod.toml or store must not stop the server
             self._refused = folder
             log.error("still serving %s: the new build could not be loaded: %s", self.name, err)
+            if fresh is not None:
+                with contextlib.suppress(Exception):
+                    await fresh.close()  # its workers and lease, not left behind
             return False
         old, self.current = self.current, fresh
         self.switches += 1
@@ -93,7 +113,10 @@ class BuildFollower:
 
     @property
     def name(self) -> str:
-        return self.current.build_id or "(no build)"
+        current = self.current
+        if current.build_id is None and current.publication is not None:
+            return f"the store's publish {current.publication}"
+        return current.build_id or "(no build)"
 
     async def _retire(self, old: Runtime) -> None:
         # A request may run several queries, each up to the time limit: wait generously,

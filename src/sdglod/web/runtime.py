@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from pyoxigraph import Triple
+from pyoxigraph import NamedNode, Triple
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -21,7 +21,12 @@ from ..build import Build, current_build, prune_unless_building
 from ..errors import NoBuildError
 from ..manifest import DumpRecord
 from ..project import Project, load_project
-from ..query.backends import project_graphs, project_vocabulary
+from ..query.backends import (
+    PUBLICATION_QUERY,
+    project_graphs,
+    project_vocabulary,
+    publication_graph,
+)
 from ..query.canned import CannedQuery
 from ..query.catalogue import load_queries
 from ..query.results import SelectResult, from_sparql_json, graph_from_bytes
@@ -84,6 +89,7 @@ class Runtime:
     pool: QueryRunner
     cache: AnswerCache
     tag: str  # identifies the data's content, for ETags
+    publication: str | None = None  # a remote store's publish mark, when it started
     graph_sizes: dict[str, int] = field(default_factory=dict)
     users: int = 0  # requests in flight on this runtime (see follow.PinRuntime)
 
@@ -137,13 +143,29 @@ class Runtime:
         """Start the query pool; for a remote store, learn what it holds."""
         await self.pool.start()
         if self.config.backend:
+            self.publication = await self.read_publication()
             counts = await self.select(GRAPHS_QUERY, timeout=60)
             self.graph_sizes = {
                 row[0].value: int(row[1].value) for row in counts.rows if row[0] is not None
             }
-            # A new publish changes the counts and so the ETags; restart front ends after one.
-            content = json.dumps(sorted(self.graph_sizes.items())) + (self.config.backend or "")
+            # The ETags follow what the store holds: its last publish's mark (the follower
+            # starts a new runtime when it changes), and the counts for stores without one.
+            content = json.dumps(
+                [sorted(self.graph_sizes.items()), self.publication, self.config.backend]
+            )
             self.tag = hashlib.sha256(content.encode()).hexdigest()[:16]
+
+    async def read_publication(self) -> str | None:
+        """The mark the last ``sdglod publish`` left on the remote store (None without one),
+        read past the cache: one point query."""
+        graph = NamedNode(publication_graph(self.project))
+        job = QueryJob(PUBLICATION_QUERY.format(graph=graph), "json", 1, base=self.base)
+        answer = await self.pool.run(job, 10.0)
+        if not answer.ok:
+            return None
+        result = from_sparql_json(answer.body)
+        first = result.rows[0][0] if isinstance(result, SelectResult) and result.rows else None
+        return first.value if first is not None else None
 
     async def close(self) -> None:
         """Stop the query pool and let this runtime's build go: removed at once if nobody
