@@ -486,7 +486,13 @@ def test_dump_names_are_404_never_500(client, name):
 )
 def test_long_and_odd_resource_paths_are_404_or_400_never_500(client, path, suffix):
     answer = client.get("/id/" + quote(path, safe="/") + suffix, headers=BROWSER)
-    assert answer.status_code in (303, 400, 404), (path, answer.status_code)
+    if answer.status_code == 307:
+        # Dot segments ("/id/.") are resolved by the client; a slash too many is redirected
+        # to the same path without it, on this site.
+        location = answer.headers["location"]
+        assert location.startswith("/") and not location.startswith("//"), location
+        answer = client.get(location, headers=BROWSER)
+    assert answer.status_code in (200, 303, 400, 404), (path, answer.status_code)
 
 
 def test_even_a_bug_is_answered_with_the_security_headers():

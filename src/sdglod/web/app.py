@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import QueryError
 from ..query.canned import CannedQuery
@@ -119,6 +120,7 @@ def _routes() -> list[Route | Mount]:
 def _middleware(follower: BuildFollower) -> list[Middleware]:
     return [
         Middleware(SecurityHeaders),  # first: on every answer, whatever made it
+        Middleware(NoControlCharacters),
         Middleware(PinRuntime, follower=follower),
         Middleware(
             CORSMiddleware,
@@ -130,6 +132,23 @@ def _middleware(follower: BuildFollower) -> list[Middleware]:
         ),
         Middleware(GZipMiddleware, minimum_size=1024),
     ]
+
+
+class NoControlCharacters:
+    """A path with a control character (``%0A``…) names nothing here: 404 before routing —
+    Starlette's route patterns end in ``$``, which also matches before a final newline, so
+    ``/dumps/%0A`` would otherwise be the list of dumps."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
+            error = HttpError("not-found", f"nothing at {path!r}", hint="see the home page")
+            await JSONResponse(error.body(), status_code=404)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 # --- errors ----------------------------------------------------------------------------------

@@ -1,0 +1,148 @@
+"""The deployment of ``docs/deployment.md``, started as written: one real store (Oxigraph's
+server), two ``sdglod serve --backend`` front ends, and real nginx with the document's own
+reverse-proxy configuration (its ``nginx`` block, with loopback ports instead of TLS and the
+cache in a folder of the test). Readers go through nginx without pause while the store is
+published: no answer is a 5xx, and the front ends serve the new data within their follow
+interval."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import REPO, copy_project
+from oxigraph_server import HOST
+from sdglod_server import SdglodServer
+from webservers import Nginx, _worker_user
+
+from sdglod.build import build
+from sdglod.project import load_project
+from sdglod.publish import Target, publish
+
+DOCUMENT = REPO / "docs" / "deployment.md"
+OLD, NEW = "Streamed live on", "Broadcast live on"
+
+
+def documented_proxy() -> str:
+    """The ``nginx`` block of the deployment document."""
+    blocks = re.findall(r"```nginx\n(.*?)```", DOCUMENT.read_text("utf-8"), re.DOTALL)
+    assert len(blocks) == 1, "docs/deployment.md has one nginx configuration"
+    return blocks[0]
+
+
+class ReverseProxy(Nginx):
+    """nginx running the document's configuration in front of ``fronts``."""
+
+    name = "nginx (reverse proxy)"
+
+    def __init__(self, folder: Path, fronts: list[SdglodServer]):
+        super().__init__(folder, folder)
+        self.fronts = fronts
+
+    def config(self) -> Path:
+        documented = documented_proxy()
+        servers = re.findall(r"^\s*server 127\.0\.0\.1:\d+;$", documented, re.MULTILINE)
+        assert len(servers) == len(self.fronts)
+        for line, front in zip(servers, self.fronts, strict=True):
+            documented = documented.replace(line, f"    server {HOST}:{front.port};", 1)
+        # Loopback and plain HTTP here; the cache in the test's folder.
+        documented = re.sub(r"listen 443 ssl http2;", f"listen {HOST}:{self.port};", documented)
+        documented = documented.replace("/var/cache/nginx/sdglod", str(self.folder / "cache"))
+        worker = _worker_user()
+        user = f"user {worker[0]} {worker[1]};" if worker else ""
+        temp = self.folder / "temp"
+        temp.mkdir(exist_ok=True)
+        config = self.folder / "proxy.conf"
+        config.write_text(
+            f"""{user}
+worker_processes 1;
+pid {self.folder}/nginx.pid;
+error_log {self.error_log} warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+{documented}
+}}
+"""
+        )
+        return config
+
+
+def test_readers_through_nginx_see_no_error_while_the_store_is_published(
+    built, store, tmp_path, start_oxigraph
+):
+    try:
+        Nginx(tmp_path, tmp_path).binary()
+    except RuntimeError as missing:
+        pytest.skip(str(missing))
+    project, _ = built
+    subject = next(
+        iter(store.query(f'SELECT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?o), "{OLD}")) }}'))
+    )["s"].value.split("#", 1)[0]
+    page = f"/{subject[len(project.base) :]}.html?lang=en"
+    edition_folder = copy_project(tmp_path / "edition")
+    events = edition_folder / "data" / "events.ttl"
+    events.write_text(events.read_text("utf-8").replace(OLD, NEW, 1), "utf-8")
+    edition = load_project(edition_folder)
+    build(edition)
+
+    oxigraph = start_oxigraph("--timeout-s", "15")
+    target = Target.create(oxigraph.query_url, graph_store=oxigraph.store_url)
+    publish(project, target)
+    options = ("--backend", oxigraph.query_url, "--follow-interval", "0.3")
+    fronts = [
+        SdglodServer(project.root, tmp_path / f"front-{n}.log", *options).start() for n in (1, 2)
+    ]
+    # The proxy's own folder (cache, temporary files) where its workers — nobody, when the
+    # tests run as root — may write.
+    folder = Path(tempfile.mkdtemp(prefix="sdglod-proxy-"))
+    folder.chmod(0o777)
+    proxy = ReverseProxy(folder, fronts)
+    try:
+        proxy.start()
+        statuses: Counter = Counter()
+        stop = threading.Event()
+        paths = [page, "/", "/queries/events.json", "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"]
+
+        def read() -> None:
+            with httpx.Client(timeout=30, trust_env=False) as reader:
+                while not stop.is_set():
+                    for path in paths:
+                        statuses[reader.get(proxy.base_url + path).status_code] += 1
+
+        readers = [threading.Thread(target=read) for _ in range(3)]
+        for thread in readers:
+            thread.start()
+        try:
+            time.sleep(1)
+            publish(edition, target)  # in the middle of the load
+            with httpx.Client(timeout=30, trust_env=False) as client:
+                for front in fronts:  # each front end follows within its interval
+                    deadline = time.monotonic() + 15
+                    while NEW not in client.get(front.url + page).text:
+                        assert time.monotonic() < deadline, f"{front.url} did not follow"
+                        time.sleep(0.1)
+            time.sleep(1)
+        finally:
+            stop.set()
+            for thread in readers:
+                thread.join()
+    finally:
+        proxy.stop()
+        for front in fronts:
+            front.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    assert sum(statuses.values()) > 50, statuses
+    assert all(status < 500 for status in statuses), (statuses, proxy.logs())
