@@ -5,6 +5,8 @@ SPARQL Update) — verified, compared, interrupted and resumed."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 from oxigraph_server import free_port
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from virtuoso_server import ADMIN, VirtuosoServer, virtuoso_missing
@@ -658,3 +661,21 @@ def test_usage_errors(built, project_dir, start_oxigraph):
     assert "is this its Graph Store URL?" in wrong.stderr
     with pytest.raises(PublishError, match="not an http"):
         Target.create("ftp://127.0.0.1/query", graph_store=server.store_url)
+
+
+def test_an_update_too_large_for_the_store_goes_in_halves(tmp_path, virtuoso):
+    """Virtuoso 7's SPARQL compiler runs out of memory on an INSERT DATA of a few thousand
+    triples (HTTP 400): the refused chunk goes again in halves, and the graphs arrive whole."""
+    generator = REPO / "benchmarks" / "generate.py"
+    folder = tmp_path / "generated"
+    done = subprocess.run(
+        [sys.executable, str(generator), "12k", "-o", str(folder)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    generated = load_project(folder)
+    built_here = build(generated)
+    graphs = built_here.manifest.graphs
+    assert max(graphs.values()) > publishing.UPDATE_CHUNK_TRIPLES // 2  # too large at once
+    report = publish(generated, Target.create(virtuoso.query_url, update=virtuoso.update_url))
+    assert changes(report) == fresh(graphs)
+    assert {g: n for g, n in virtuoso.data_graphs().items() if g in graphs} == graphs

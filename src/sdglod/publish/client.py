@@ -184,7 +184,7 @@ class StoreClient:
                         yield triple
 
             for chunk, count in _chunks(ground(), self._body_bytes * 16, self._update_triples):
-                self._update(_insert(name, [(chunk, count)], drop), advance)
+                self._insert_halving(name, chunk, count, drop, advance)
                 drop = ""
             if blanks:
                 blank.seek(0)
@@ -194,6 +194,23 @@ class StoreClient:
                 drop = ""
         if drop:  # the graph is empty in the build
             self._update(iter([(drop.encode(), 0)]), advance)
+
+    def _insert_halving(
+        self, name: NamedNode, chunk: bytes, count: int, drop: str, advance: Callable[[int], None]
+    ) -> None:
+        """``INSERT DATA`` of ``chunk``; if the store refuses a request that large (a 400 or
+        413 — Virtuoso 7's SPARQL compiler runs out of memory at a few thousand triples), the
+        two halves in turn, and so on. A refused request changed nothing, so each half is
+        sent as the whole was; a store that refuses even one triple stops the publish."""
+        try:
+            self._update(_insert(name, [(chunk, count)], drop), advance)
+        except GraphFailed as failure:
+            if failure.status not in (400, 413) or count < 2:
+                raise
+            lines = chunk.splitlines(keepends=True)
+            half = len(lines) // 2
+            self._insert_halving(name, b"".join(lines[:half]), half, drop, advance)
+            self._insert_halving(name, b"".join(lines[half:]), len(lines) - half, "", advance)
 
     def _update(self, pieces: Iterator[tuple[bytes, int]], advance: Callable[[int], None]) -> None:
         url = self.target.update or ""
@@ -244,10 +261,12 @@ class StoreClient:
             hint = "check the credentials (--auth-env, --token-env, $SDGLOD_PUBLISH_AUTH)"
         elif status in (400, 404, 405, 415):
             hint = f"is this {what}? " + (STORE_HINT if "Graph Store" in what else "")
-        raise GraphFailed(
+        failure = GraphFailed(
             f"{redact(url)} answered HTTP {status}: {self._scrub(response.text)}",
             hint=hint.strip() if hint else None,
         )
+        failure.status = status
+        raise failure
 
     def _scrub(self, text: str) -> str:
         """``text`` in one line of at most 300 characters, without any secret in it."""

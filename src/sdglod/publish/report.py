@@ -71,3 +71,4 @@ class GraphFailed(Exception):
         self.hint = hint
         self.state = state  # untouched | partial (stopped while writing) | unverified
         self.graph = graph  # the graph it is about, where the publish loop does not know
+        self.status: int | None = None  # the HTTP status the store answered, if it did
