@@ -28,6 +28,7 @@ from .runtime import RUNTIME_KEY, Runtime
 log = logging.getLogger("sdglod.web")
 WATCH_EVERY = 0.5  # seconds between two reads of the ``current`` link (one readlink each)
 DRAIN_AT_LEAST = 30.0  # seconds an old runtime waits for its last requests, at least
+CLOSE_WATCH_WITHIN = 10.0  # seconds a closing server waits for its watch to stop
 
 
 class BuildFollower:
@@ -41,6 +42,7 @@ class BuildFollower:
         self._watch: asyncio.Task | None = None
         self._retiring: set[asyncio.Task] = set()
         self._refused: Path | None = None  # a build that failed to load: not tried again
+        self._closing = False
 
     @property
     def follows(self) -> bool:
@@ -58,10 +60,12 @@ class BuildFollower:
             self._watch = asyncio.create_task(follow())
 
     async def close(self) -> None:
+        self._closing = True  # a watch between two checks stops at the next one
         if self._watch is not None:
             self._watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watch
+            # Bounded: a watch waiting on a store's answer must not hold the shutdown.
+            with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._watch), CLOSE_WATCH_WITHIN)
         for task in list(self._retiring):
             task.cancel()
         await self.current.close()
@@ -78,8 +82,10 @@ class BuildFollower:
                 await self.switch(folder)
 
     async def _follow_store(self) -> None:
-        while True:
+        while not self._closing:
             await asyncio.sleep(self.config.follow_interval)
+            if self._closing:
+                return
             try:
                 mark = await self.current.read_publication()
             except Exception:  # the store is away or slow: keep serving, ask again later
