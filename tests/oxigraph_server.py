@@ -32,6 +32,18 @@ def oxigraph_binary() -> Path:
     return Path(found)
 
 
+def stop_process(process: subprocess.Popen | None, patience: float) -> None:
+    """Stop a server process: politely, then, after ``patience`` seconds, for certain."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=patience)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -118,14 +130,7 @@ class OxigraphServer:
     def stop(self) -> None:
         """Stop the process: politely, then for certain."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, patience=10)
 
     def __enter__(self) -> OxigraphServer:
         return self

@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO, copy_project
 from oxigraph_server import HOST
 from sdglod_server import SdglodServer
-from webservers import Nginx, _worker_user
+from webservers import Nginx
 
 from sdglod.build import build
 from sdglod.project import load_project
@@ -55,29 +55,7 @@ class ReverseProxy(Nginx):
         # Loopback and plain HTTP here; the cache in the test's folder.
         documented = re.sub(r"listen 443 ssl http2;", f"listen {HOST}:{self.port};", documented)
         documented = documented.replace("/var/cache/nginx/sdglod", str(self.folder / "cache"))
-        worker = _worker_user()
-        user = f"user {worker[0]} {worker[1]};" if worker else ""
-        temp = self.folder / "temp"
-        temp.mkdir(exist_ok=True)
-        config = self.folder / "proxy.conf"
-        config.write_text(
-            f"""{user}
-worker_processes 1;
-pid {self.folder}/nginx.pid;
-error_log {self.error_log} warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-{documented}
-}}
-"""
-        )
-        return config
+        return self.write_config(documented, "proxy.conf")
 
 
 def test_readers_through_nginx_see_no_error_while_the_store_is_published(

@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from oxigraph_server import HOST, free_port
+from oxigraph_server import HOST, free_port, stop_process
 
 READY_WITHIN = 90.0  # seconds: a new database takes about 15 s here
 ADMIN = ("dba", "dba")  # a new database's administrator (digest authentication)
@@ -193,11 +193,4 @@ class VirtuosoServer:
     def stop(self) -> None:
         """Stop the process: politely, then for certain."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, patience=20)

@@ -137,17 +137,29 @@ class Nginx(WebServer):
     binary_names = ("nginx",)
 
     def config(self) -> Path:
+        return self.write_config(
+            f"""    server {{
+        listen {HOST}:{self.port};
+        server_name localhost;
+        root {self.site};
+        include {self.site}/nginx.conf;
+    }}"""
+        )
+
+    def write_config(self, http: str, name: str = "nginx-test.conf") -> Path:
+        """A configuration of its own (pid, logs, temporary files in :attr:`folder`) whose
+        ``http`` block holds ``http``; its path."""
         worker = _worker_user()
         user = f"user {worker[0]} {worker[1]};" if worker else ""
         temp = self.folder / "temp"
         temp.mkdir(exist_ok=True)
-        config = self.folder / "nginx-test.conf"
+        config = self.folder / name
         config.write_text(
             f"""{user}
 worker_processes 1;
 pid {self.folder}/nginx.pid;
 error_log {self.error_log} warn;
-events {{ worker_connections 64; }}
+events {{ worker_connections 256; }}
 http {{
     access_log off;
     client_body_temp_path {temp}/body;
@@ -155,12 +167,7 @@ http {{
     fastcgi_temp_path {temp}/fastcgi;
     uwsgi_temp_path {temp}/uwsgi;
     scgi_temp_path {temp}/scgi;
-    server {{
-        listen {HOST}:{self.port};
-        server_name localhost;
-        root {self.site};
-        include {self.site}/nginx.conf;
-    }}
+{http}
 }}
 """
         )
