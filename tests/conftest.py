@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from oxigraph_server import OxigraphServer
-from pyoxigraph import RdfFormat, parse
 from virtuoso_server import VirtuosoServer, virtuoso_missing
 
 from sdglod.build import Build, build
@@ -138,12 +137,7 @@ def virtuoso_store(
     """Another real Virtuoso, holding the real build (each named graph put through the Graph
     Store Protocol), for the web tests that run over every backend."""
     for server in _virtuoso(tmp_path_factory):
-        graphs: dict[str, list[str]] = {}
-        quads = parse(path=str(built[1].dist_path / "dataset.nq"), format=RdfFormat.N_QUADS)
-        for quad in quads:
-            graphs.setdefault(quad.graph_name.value, []).append(f"{quad.triple} .\n")
-        for graph, lines in graphs.items():
-            server.put(graph, "".join(lines).encode("utf-8"))
+        server.load(built[1].dist_path / "dataset.nq")
         yield server
 
 

@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from oxigraph_server import HOST, free_port, stop_process
+from pyoxigraph import RdfFormat, parse
 
 READY_WITHIN = 90.0  # seconds: a new database takes about 15 s here
 ADMIN = ("dba", "dba")  # a new database's administrator (digest authentication)
@@ -189,6 +190,14 @@ class VirtuosoServer:
         with _NO_PROXY.open(request, timeout=120) as response:
             if response.status not in (200, 201, 204):
                 raise RuntimeError(f"PUT {graph} answered HTTP {response.status}")
+
+    def load(self, path: Path) -> None:
+        """Put each named graph of the N-Quads file ``path`` (a build's ``dataset.nq``)."""
+        graphs: dict[str, list[str]] = {}
+        for quad in parse(path=str(path), format=RdfFormat.N_QUADS):
+            graphs.setdefault(quad.graph_name.value, []).append(f"{quad.triple} .\n")
+        for graph, lines in graphs.items():
+            self.put(graph, "".join(lines).encode("utf-8"))
 
     def stop(self) -> None:
         """Stop the process: politely, then for certain."""

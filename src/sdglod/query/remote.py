@@ -13,7 +13,11 @@ Stores differ, and their ways are handled here, in one place:
   datasets): a query without a dataset of its own is sent with the project's graphs as the
   protocol's default and named graphs, so it sees what the embedded store would;
 - Virtuoso 7 answers an ASK in SPARQL JSON as a one-row SELECT of ``__ASK_RETVAL`` (1 or 0);
-- Virtuoso writes typed literals as ``"type": "typed-literal"`` (pyoxigraph reads them).
+- Virtuoso writes typed literals as ``"type": "typed-literal"`` (pyoxigraph reads them);
+- Virtuoso 7 has no boolean values: ``xsd:boolean(…)`` comes back as ``"1"`` or ``"0"``, valid
+  lexical forms that are written here in their canonical form, ``true`` or ``false``, as the
+  embedded store gives them (a query's own ``true`` or ``EXISTS`` comes back as an integer, which
+  cannot be told from one: portable queries cast with ``xsd:boolean``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
@@ -133,6 +137,8 @@ class RemoteBackend(Backend):
             result = graph_from_bytes(data, media_type) if graph else from_sparql_json(data)
             if form == "ASK" and isinstance(result, SelectResult):
                 result = _ask_answer(result)
+            elif isinstance(result, SelectResult):
+                result = _canonical_booleans(result)
         except (SyntaxError, ValueError) as err:
             problem = str(err)  # e.g. an answer cut short when the store stopped the query
         else:
@@ -178,6 +184,29 @@ def _ask_answer(result: SelectResult) -> AskResult:
         value = result.rows[0][0] if result.rows else None
         return AskResult(value is not None and value.value not in ("0", "false"))
     raise ValueError(f"an ASK answered with solutions of {', '.join(result.variables)}")
+
+
+_BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
+
+
+def _canonical_booleans(result: SelectResult) -> SelectResult:
+    """``result`` with every ``xsd:boolean`` written ``1`` or ``0`` (Virtuoso's way) as
+    ``true`` or ``false``: the same values, in the form the embedded store gives."""
+
+    def canonical(term: Term | None) -> Term | None:
+        if isinstance(term, Literal) and term.datatype == _BOOLEAN:
+            value = _CANONICAL_BOOLEAN.get(term.value)
+            if value is not None:
+                return Literal(value, datatype=_BOOLEAN)
+        return term
+
+    if not any(
+        isinstance(t, Literal) and t.datatype == _BOOLEAN for row in result.rows for t in row
+    ):
+        return result
+    rows = tuple(tuple(canonical(term) for term in row) for row in result.rows)
+    return SelectResult(result.variables, rows)
 
 
 def bind_in_text(sparql: str, bindings: Mapping[str, Term], source: Path | None = None) -> str:
