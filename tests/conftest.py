@@ -159,6 +159,22 @@ def _virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServ
 BACKENDS = ["embedded", "remote", "virtuoso"]
 
 
+def backend_holding(request: pytest.FixtureRequest, dataset: Path) -> str | None:
+    """The ``--backend`` URL for a fixture parametrised with ``BACKENDS``, of a store that
+    holds ``dataset`` (a build's ``dataset.nq``): None for "embedded", a new Oxigraph server
+    for "remote", the session's Virtuoso, emptied first, for "virtuoso"."""
+    if request.param == "remote":
+        server = request.getfixturevalue("start_oxigraph")("--timeout-s", "5")
+        server.load(dataset)
+        return server.query_url
+    if request.param == "virtuoso":
+        virtuoso = request.getfixturevalue("virtuoso_server")
+        virtuoso.reset()
+        virtuoso.load(dataset)
+        return virtuoso.query_url
+    return None
+
+
 def backend_for(request: pytest.FixtureRequest) -> str | None:
     """The ``--backend`` URL for a fixture parametrised with "embedded", "remote" (Oxigraph's
     server) or "virtuoso"."""

@@ -1,5 +1,6 @@
 """Pages of canned-query results over HTTP: ``limit``/``offset``, ``Link: rel="next"`` and
-``"prev"``, in JSON, CSV and HTML, the same solutions in the same order as the whole result."""
+``"prev"``, in JSON, CSV and HTML, the same solutions in the same order as the whole result —
+on the embedded store and through ``--backend`` on Oxigraph's server and Virtuoso."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from conftest import BACKENDS, backend_holding
 from starlette.testclient import TestClient
 
-from sdglod.build import build
+from sdglod.build import build, current_build
 from sdglod.project import load_project
 from sdglod.web.app import create_app
 from sdglod.web.config import ServerConfig
@@ -48,9 +50,15 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request, project) -> str | None:
+    """Each store pages the same: the embedded one, Oxigraph's server, Virtuoso."""
+    return backend_holding(request, current_build(load_project(project)).dist_path / "dataset.nq")
+
+
 @pytest.fixture(scope="module")
-def client(project):
-    with TestClient(create_app(ServerConfig(project_root=project))) as client:
+def client(project, backend):
+    with TestClient(create_app(ServerConfig(project_root=project, backend=backend))) as client:
         yield client
 
 
@@ -104,8 +112,8 @@ def test_the_html_page_links_its_neighbours(client):
     assert "offset=4" in anchors["next"] and "offset=0" in anchors["prev"]
 
 
-def test_a_result_cut_at_the_row_limit_says_where_it_goes_on(project):
-    config = ServerConfig(project_root=project, row_limit=3)
+def test_a_result_cut_at_the_row_limit_says_where_it_goes_on(project, backend):
+    config = ServerConfig(project_root=project, row_limit=3, backend=backend)
     with TestClient(create_app(config)) as small:
         answer = small.get("/queries/events.json")
         assert answer.headers["sdglod-truncated"] == "true"

@@ -19,7 +19,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import assemble_project
+from conftest import BACKENDS, assemble_project, backend_holding
 from crawl import BROWSER
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -86,9 +86,13 @@ def hostile_iris(hostile_built) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def client(hostile):
-    with TestClient(create_app(ServerConfig(project_root=hostile)), follow_redirects=False) as c:
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, hostile, hostile_built):
+    """The app over the hostile data, in the embedded store and through ``--backend`` in
+    Oxigraph's server and Virtuoso: what a store gives back is as hostile as what it was given."""
+    backend = backend_holding(request, hostile_built[1].dist_path / "dataset.nq")
+    config = ServerConfig(project_root=hostile, backend=backend)
+    with TestClient(create_app(config), follow_redirects=False) as c:
         yield c
 
 

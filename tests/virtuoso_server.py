@@ -198,6 +198,12 @@ class VirtuosoServer:
             graphs.setdefault(quad.graph_name.value, []).append(f"{quad.triple} .\n")
         for graph, lines in graphs.items():
             self.put(graph, "".join(lines).encode("utf-8"))
+        # Virtuoso must hold every statement, or a test over it would check less than it says.
+        held = self.graphs()
+        short = {g: (held.get(g, 0), len(set(ls))) for g, ls in graphs.items()}
+        short = {g: counts for g, counts in short.items() if counts[0] != counts[1]}
+        if short:
+            raise RuntimeError(f"Virtuoso holds other counts (held, given): {short}")
 
     def stop(self) -> None:
         """Stop the process: politely, then for certain."""
