@@ -1,7 +1,12 @@
-"""SPARQL helpers for tests that ask the built store about facts."""
+"""SPARQL helpers for tests that ask the built store about facts; editions of the mini project."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+from sdglod.build import build
+from sdglod.project import Project, load_project
 from sdglod.rdf.store import Store
 
 PREFIXES = {
@@ -32,3 +37,23 @@ def rows(store: Store, sparql: str) -> list[tuple[str, ...]]:
 
 def ask(store: Store, sparql: str) -> bool:
     return bool(store.query(sparql, prefixes=PREFIXES))
+
+
+# --- editions of the mini project, to publish one after another ---------------------------------
+
+MINI = Path(__file__).parent / "fixtures" / "mini-project"
+MINI_PAGE = "/id/event/reading-week.html?lang=en"  # the page that shows the edition's name
+MINI_NAME = "Reading week"
+
+
+def mini_edition(folder: Path, name: str = MINI_NAME) -> Project:
+    """A built copy of the tests' mini project whose first event is called ``name`` in
+    English (shown on ``MINI_PAGE``): each name an edition that a publish changes."""
+    root = shutil.copytree(MINI, folder)
+    events = root / "data" / "events.ttl"
+    text = events.read_text("utf-8")
+    assert f'"{MINI_NAME}"@en' in text
+    events.write_text(text.replace(f'"{MINI_NAME}"@en', f'"{name}"@en'), "utf-8")
+    project = load_project(root)
+    build(project)
+    return project

@@ -17,17 +17,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import REPO, copy_project
+from conftest import REPO
 from oxigraph_server import HOST
 from sdglod_server import SdglodServer
+from support import MINI_PAGE, mini_edition
 from webservers import Nginx
 
-from sdglod.build import build
-from sdglod.project import load_project
 from sdglod.publish import Target, publish
 
 DOCUMENT = REPO / "docs" / "deployment.md"
-OLD, NEW = "Streamed live on", "Broadcast live on"
+NEW = "Reading fortnight"  # the name the second edition gives the event of MINI_PAGE
 
 
 def documented_proxy() -> str:
@@ -58,23 +57,14 @@ class ReverseProxy(Nginx):
         return self.write_config(documented, "proxy.conf")
 
 
-def test_readers_through_nginx_see_no_error_while_the_store_is_published(
-    built, store, tmp_path, start_oxigraph
-):
+def test_readers_through_nginx_see_no_error_while_the_store_is_published(tmp_path, start_oxigraph):
     try:
         Nginx(tmp_path, tmp_path).binary()
     except RuntimeError as missing:
         pytest.skip(str(missing))
-    project, _ = built
-    subject = next(
-        iter(store.query(f'SELECT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?o), "{OLD}")) }}'))
-    )["s"].value.split("#", 1)[0]
-    page = f"/{subject[len(project.base) :]}.html?lang=en"
-    edition_folder = copy_project(tmp_path / "edition")
-    events = edition_folder / "data" / "events.ttl"
-    events.write_text(events.read_text("utf-8").replace(OLD, NEW, 1), "utf-8")
-    edition = load_project(edition_folder)
-    build(edition)
+    project = mini_edition(tmp_path / "first")
+    edition = mini_edition(tmp_path / "edition", NEW)
+    page = MINI_PAGE
 
     oxigraph = start_oxigraph("--timeout-s", "15")
     target = Target.create(oxigraph.query_url, graph_store=oxigraph.store_url)
