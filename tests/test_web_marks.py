@@ -13,6 +13,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from conftest import BACKENDS, backend_for
 from crawl import BROWSER
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from starlette.testclient import TestClient
@@ -61,10 +62,11 @@ class Marked(HTMLParser):
             self.words[mark] = self.words.get(mark, "") + data
 
 
-@pytest.fixture(scope="module")
-def client(built):
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, built):
     project, _ = built
-    with TestClient(create_app(ServerConfig(project_root=project.root))) as client:
+    config = ServerConfig(project_root=project.root, backend=backend_for(request))
+    with TestClient(create_app(config)) as client:
         yield client
 
 
