@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from chromium import launched
-from conftest import REPO
+from conftest import BACKENDS, REPO, backend_for
 from sdglod_server import SdglodServer
 
 from sdglod.query.canned import run_canned
@@ -25,11 +25,14 @@ if os.environ.get("SDGLOD_SKIP_BROWSER") == "1":
     pytest.skip("SDGLOD_SKIP_BROWSER=1", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, built):
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request, tmp_path_factory, built):
+    """The real build served from the embedded store and through ``--backend`` from
+    Oxigraph's server and Virtuoso: the browser must not tell them apart."""
     project, _ = built
     log = tmp_path_factory.mktemp("browser") / "server.log"
-    with SdglodServer(project.root, log) as running:
+    backend = backend_for(request)
+    with SdglodServer(project.root, log, *(("--backend", backend) if backend else ())) as running:
         yield running.start()
 
 
@@ -90,6 +93,7 @@ def test_a_syntax_error_is_shown_where_it_is(page, server):
     alert.wait_for()
     assert alert.get_attribute("role") == "alert"
     assert "rinda 3" in alert.inner_text()  # the line, in the page's language
+    assert "None" not in alert.inner_text()  # a store that gives no column (Virtuoso)
     assert page.get_attribute("#query", "aria-invalid") == "true"
     start = page.evaluate("document.getElementById('query').selectionStart")
     assert page.input_value("#query")[:start].count("\n") == 2  # the cursor is on line 3

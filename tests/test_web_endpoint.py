@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -357,3 +358,17 @@ def test_a_store_that_stops_answering_gives_502_not_a_crash(built, start_oxigrap
         assert response.status_code == 502
         assert error_of(response)["code"] == "store-unavailable"
         assert "retry-after" in response.headers
+
+
+def test_every_example_of_the_query_page_runs_as_offered(client):
+    # The page offers each canned query with its parameters filled in; a librarian who picks
+    # one and presses Run gets its answer, whichever store is behind the server.
+    page = client.get("/sparql", headers={"Accept": "text/html"})
+    data = re.search(
+        r'<script type="application/json" id="examples-data">(.*?)</script>', page.text
+    )
+    examples = json.loads(data.group(1))
+    assert examples
+    for name, text in examples.items():
+        answer = client.get("/sparql", params={"query": text}, headers={"Accept": "*/*"})
+        assert answer.status_code == 200, (name, answer.text[:500])

@@ -25,12 +25,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 from chromium import launched
-from conftest import assemble_project
+from conftest import BACKENDS, assemble_project, backend_holding
 from crawl import BROWSER
 from oxigraph_server import HOST, free_port
 from sdglod_server import SdglodServer
 
-from sdglod.build import build
+from sdglod.build import Build, build
 from sdglod.project import load_project
 
 # No host but loopback resolves: a click on a link elsewhere goes nowhere, at once.
@@ -49,16 +49,24 @@ if os.environ.get("SDGLOD_SKIP_BROWSER") == "1":
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> Path:
+def hostile_built(tmp_path_factory) -> tuple[Path, Build]:
     root = assemble_project("hostile-project", tmp_path_factory.mktemp("hostile") / "project")
-    build(load_project(root))
-    return root
+    return root, build(load_project(root))
 
 
 @pytest.fixture(scope="module")
-def server(hostile, tmp_path_factory):
+def hostile(hostile_built) -> Path:
+    return hostile_built[0]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request, hostile_built, tmp_path_factory):
+    """The hostile data from the embedded store and through ``--backend`` from Oxigraph's
+    server and Virtuoso (what a store hands back is as hostile as what it was given)."""
+    root, built = hostile_built
+    backend = backend_holding(request, built.dist_path / "dataset.nq")
     log = tmp_path_factory.mktemp("hostile-server") / "server.log"
-    with SdglodServer(hostile, log) as running:
+    with SdglodServer(root, log, *(("--backend", backend) if backend else ())) as running:
         yield running.start()
 
 

@@ -21,7 +21,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import QueryError
 from ..query.canned import CannedQuery
-from ..query.sparql_text import SparqlTextError, insert_values
+from ..query.remote import bind_in_text
+from ..query.sparql_text import SparqlTextError
 from ..rdf.formats import RESULT_FORMATS
 from . import canned, downloads, landing, linked_data
 from .config import ServerConfig
@@ -243,11 +244,12 @@ async def query_page(
 
 
 def _example_text(runtime: Runtime, query: CannedQuery) -> str:
-    """A canned query as an example to edit: its parameters bound to their defaults by a
-    VALUES block (the way a remote endpoint gets them), so that it runs as it is."""
+    """A canned query as an example to edit, that runs as it is: its parameters written in as
+    their defaults, the way a remote store gets them (constants, else ``BIND``s: Virtuoso 7.2
+    fails on a ``VALUES`` block before an ordered sub-select)."""
     try:
         bindings = query.bind({}, runtime.base, runtime.vocabulary.prefixes)
-        return insert_values(query.text, {name: str(term) for name, term in bindings.items()})
+        return bind_in_text(query.text, bindings)
     except (QueryError, SparqlTextError):
         return query.text
 

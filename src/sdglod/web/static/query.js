@@ -26,18 +26,18 @@
     }
   });
 
-  // A syntax error says "line L, column C": select that place in the editor.
-  var error = document.querySelector("#error .message");
+  // A syntax error gives its line and, where the store tells it, its column: select that
+  // place in the editor (the whole line when there is no column, as from Virtuoso).
+  var error = document.querySelector("#error .message[data-line]");
   if (error) {
-    var found = /(\d+)\D+(\d+)\)\s*$/.exec(error.textContent);
-    if (found) {
-      var line = parseInt(found[1], 10), column = parseInt(found[2], 10);
-      var lines = text.value.split("\n"), offset = 0;
-      for (var i = 0; i < line - 1 && i < lines.length; i++) { offset += lines[i].length + 1; }
-      offset += Math.max(column - 1, 0);
-      text.focus();
-      text.setSelectionRange(offset, Math.min(offset + 1, text.value.length));
-      text.setAttribute("aria-invalid", "true");
-    }
+    var line = parseInt(error.dataset.line, 10);
+    var column = error.dataset.column ? parseInt(error.dataset.column, 10) : 0;
+    var lines = text.value.split("\n"), offset = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) { offset += lines[i].length + 1; }
+    var end = column ? offset + column : offset + (lines[line - 1] || "").length;
+    offset += Math.max(column - 1, 0);
+    text.focus();
+    text.setSelectionRange(offset, Math.min(Math.max(end, offset + 1), text.value.length));
+    text.setAttribute("aria-invalid", "true");
   }
 })();
