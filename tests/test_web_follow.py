@@ -8,7 +8,6 @@ marker tells which build an answer came from.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -70,22 +69,35 @@ def current_dump_digest(project: Path) -> str:
 
 
 def folders_in_use(project: Path) -> tuple[set[str], set[str]]:
-    """The build folders other than the current one: those a process holds, and the rest."""
+    """The build folders other than the current one: those a process holds (or that are being
+    removed), and the rest. The leases are looked up in ``/proc/locks``, not locked: a probe
+    that took a lease, even for a moment, could make the server's prune skip that folder."""
     builds = project / ".sdglod" / "builds"
     current = Path(os.readlink(project / ".sdglod" / "current")).name
+    locked = locked_inodes()
     held, free = set(), set()
     for folder in builds.iterdir():
         if folder.name == current:
             continue
-        with (folder / "lease").open("a") as lease:
-            try:
-                fcntl.flock(lease, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                held.add(folder.name)
-                continue
-            fcntl.flock(lease, fcntl.LOCK_UN)
-            free.add(folder.name)
+        try:
+            inode = (folder / "lease").stat().st_ino
+        except FileNotFoundError:  # being removed (or being written, before its lease)
+            held.add(folder.name)
+            continue
+        (held if inode in locked else free).add(folder.name)
     return held, free
+
+
+def locked_inodes() -> set[int]:
+    """The inodes of the files some process holds a ``flock`` on (or waits for)."""
+    found = set()
+    for line in Path("/proc/locks").read_text().splitlines():
+        if "FLOCK" not in line.split():
+            continue
+        for field in line.split():
+            if re.fullmatch(r"[0-9a-f]+:[0-9a-f]+:\d+", field):
+                found.add(int(field.rsplit(":", 1)[1]))
+    return found
 
 
 def wait_for_no_free_folder(project: Path, within: float = 60.0, log: Path | None = None) -> None:
