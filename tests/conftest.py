@@ -155,8 +155,10 @@ def _virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServ
             server.stop()
 
 
-# The backends the web tests run over: the embedded store, Oxigraph's server, Virtuoso.
+# The backends the web tests run over: the embedded store, Oxigraph's server, Virtuoso; and
+# for the pages and canned queries also Virtuoso asked through a graph group (--union-graph).
 BACKENDS = ["embedded", "remote", "virtuoso"]
+BACKENDS_AND_GROUP = [*BACKENDS, "virtuoso-group"]
 
 
 def backend_holding(request: pytest.FixtureRequest, dataset: Path) -> str | None:
@@ -175,11 +177,20 @@ def backend_holding(request: pytest.FixtureRequest, dataset: Path) -> str | None
     return None
 
 
+def union_graph_for(request: pytest.FixtureRequest, project: Project) -> str | None:
+    """For "virtuoso-group": a Virtuoso graph group of ``project``'s graphs on the session's
+    ``virtuoso_store`` (``--union-graph``); None for the other backends."""
+    if request.param != "virtuoso-group":
+        return None
+    graphs = [area.iri for area in project.areas]
+    return request.getfixturevalue("virtuoso_store").graph_group(f"{project.base}graph/", graphs)
+
+
 def backend_for(request: pytest.FixtureRequest) -> str | None:
     """The ``--backend`` URL for a fixture parametrised with "embedded", "remote" (Oxigraph's
     server) or "virtuoso"."""
     if request.param == "remote":
         return request.getfixturevalue("remote_store").query_url
-    if request.param == "virtuoso":
+    if request.param in ("virtuoso", "virtuoso-group"):
         return request.getfixturevalue("virtuoso_store").query_url
     return None

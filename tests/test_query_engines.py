@@ -24,7 +24,7 @@ from sdglod.query.results import GraphResult, SelectResult, serialize_result
 from sdglod.query.sparql_text import tokens
 from sdglod.rdf.store import Store
 
-STORES = ["oxigraph", "virtuoso"]
+STORES = ["oxigraph", "virtuoso", "virtuoso-group"]  # the last through a graph group
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +38,24 @@ def oxigraph(built, multi_built, start_oxigraph):
 @pytest.fixture(scope="module")
 def virtuoso_both(built, multi_built, virtuoso_server):
     virtuoso_server.reset()
-    for _, build in (built, multi_built):
+    for project, build in (built, multi_built):
         virtuoso_server.load(build.dist_path / "dataset.nq")
+        graphs = [area.iri for area in project.areas]
+        virtuoso_server.graph_group(union_graph(project), graphs)
     yield virtuoso_server
     virtuoso_server.reset()
 
 
+def union_graph(project: Project) -> str:
+    """The graph group of ``project``'s graphs on the Virtuoso of these tests."""
+    return f"{project.base}graph/"
+
+
 @pytest.fixture(scope="module", params=STORES)
-def query_url(request) -> str:
+def store_of(request) -> tuple[str, bool]:
+    """The query URL of a store, and whether to ask it through the project's graph group."""
     name = "oxigraph" if request.param == "oxigraph" else "virtuoso_both"
-    return request.getfixturevalue(name).query_url
+    return request.getfixturevalue(name).query_url, request.param == "virtuoso-group"
 
 
 def list_separators(query: CannedQuery) -> dict[str, str]:
@@ -91,11 +99,18 @@ def comparable(result, query: CannedQuery) -> list:
 
 
 def answers(
-    query: CannedQuery, project: Project, build: Build, store: Store, url: str, given: dict
+    query: CannedQuery,
+    project: Project,
+    build: Build,
+    store: Store,
+    store_of: tuple[str, bool],
+    given: dict,
 ) -> tuple:
     prefixes = build.manifest.prefixes
     here = run_canned(EmbeddedBackend(store), query, given, project.base, prefixes)
-    remote = RemoteBackend(url, graphs=project_graphs(project))
+    url, grouped = store_of
+    group = union_graph(project) if grouped else None
+    remote = RemoteBackend(url, graphs=project_graphs(project), union_graph=group)
     there = run_canned(remote, query, given, project.base, prefixes)
     return here, there
 
@@ -103,12 +118,12 @@ def answers(
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 @pytest.mark.parametrize("data", ["real", "multi-event"])
 def test_a_canned_query_answers_the_same_on_every_store(
-    name, data, query_url, built, store, multi_built, multi_store
+    name, data, store_of, built, store, multi_built, multi_store
 ):
     (project, build), local = (built, store) if data == "real" else (multi_built, multi_store)
     query = CATALOGUE[name]
     given = {} if data == "real" else multi_parameters(query)
-    here, there = answers(query, project, build, local, query_url, given)
+    here, there = answers(query, project, build, local, store_of, given)
     assert len(here) > 0
     if query.form == "DESCRIBE":
         missing = set(comparable(here, query)) - set(comparable(there, query))

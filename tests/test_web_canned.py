@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import BACKENDS, backend_for, copy_project
+from conftest import BACKENDS_AND_GROUP, backend_for, copy_project, union_graph_for
 from pyoxigraph import RdfFormat, parse
 from starlette.testclient import TestClient
 
@@ -20,11 +20,17 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 SCRIPT = "<script>alert('sdglod')</script>"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module", params=BACKENDS_AND_GROUP)
 def client(request, built):
-    """The app over the embedded store, and over a real remote store (`serve --backend`)."""
+    """The app over the embedded store, and over a real remote store (`serve --backend`,
+    Virtuoso also through a graph group of the project's graphs, `--union-graph`)."""
     project, _ = built
-    config = ServerConfig(project_root=project.root, timeout=5.0, backend=backend_for(request))
+    config = ServerConfig(
+        project_root=project.root,
+        timeout=5.0,
+        backend=backend_for(request),
+        union_graph=union_graph_for(request, project),
+    )
     with TestClient(create_app(config)) as client:
         yield client
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import BACKENDS, backend_for, copy_project
+from conftest import BACKENDS_AND_GROUP, backend_for, copy_project, union_graph_for
 from crawl import BROWSER, Links, crawl, internal, minted
 from markupsafe import escape
 from pyoxigraph import RdfFormat, parse
@@ -36,11 +36,16 @@ RDF = {
 MINI = Path(__file__).parent / "fixtures" / "mini-project"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module", params=BACKENDS_AND_GROUP)
 def client(request, built):
-    """The app over the embedded store, and over a real remote store (`serve --backend`)."""
+    """The app over the embedded store, and over a real remote store (`serve --backend`,
+    Virtuoso also through a graph group of the project's graphs, `--union-graph`)."""
     project, _ = built
-    config = ServerConfig(project_root=project.root, backend=backend_for(request))
+    config = ServerConfig(
+        project_root=project.root,
+        backend=backend_for(request),
+        union_graph=union_graph_for(request, project),
+    )
     with TestClient(create_app(config), follow_redirects=False) as client:
         yield client
 

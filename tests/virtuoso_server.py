@@ -70,6 +70,7 @@ class VirtuosoServer:
         self.http_port = 0
         self.process: subprocess.Popen | None = None
         self.system_graphs: set[str] = set()  # Virtuoso's own, in its default graph too
+        self._groups: set[str] = set()  # graph groups made by graph_group()
 
     @property
     def base_url(self) -> str:
@@ -204,6 +205,17 @@ class VirtuosoServer:
         short = {g: counts for g, counts in short.items() if counts[0] != counts[1]}
         if short:
             raise RuntimeError(f"Virtuoso holds other counts (held, given): {short}")
+
+    def graph_group(self, group: str, graphs: list[str] | tuple[str, ...]) -> str:
+        """Make ``group`` a Virtuoso graph group of exactly ``graphs`` (a single graph IRI
+        that queries see as their union, for ``--union-graph``); the group's IRI."""
+        if group in self._groups:
+            self.sql(f"DB.DBA.RDF_GRAPH_GROUP_DROP('{group}', 1);")
+        self.sql(f"DB.DBA.RDF_GRAPH_GROUP_CREATE('{group}', 1);")
+        for graph in graphs:
+            self.sql(f"DB.DBA.RDF_GRAPH_GROUP_INS('{group}', '{graph}');")
+        self._groups.add(group)
+        return group
 
     def stop(self) -> None:
         """Stop the process: politely, then for certain."""

@@ -42,7 +42,27 @@ class _Seconds(click.FloatRange):
         return seconds
 
 
+class _Iri(click.ParamType):
+    name = "iri"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        from pyoxigraph import NamedNode
+
+        try:
+            return NamedNode(str(value)).value
+        except ValueError as err:
+            self.fail(f"{str(value)!r} is not an absolute IRI: {err}", param, ctx)
+
+
 WEB_ADDRESS = _WebAddress()
+IRI = _Iri()
+UNION_GRAPH_HELP = (
+    "With a remote store: its graph that holds the union of the project's graphs (such as a "
+    "Virtuoso graph group), asked as the default graph instead of the list of them, which "
+    "Virtuoso plans slowly. Checked at start."
+)
 SECONDS = _Seconds()
 
 allow_service_option = click.option(

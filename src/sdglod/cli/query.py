@@ -28,7 +28,7 @@ from ..query.results import DEFAULT_WIDTH, Result, TableStyle, format_table, wri
 from ..rdf.formats import RESULT_FORMATS, result_format
 from ..rdf.names import Vocabulary
 from .group import cli, project_of
-from .options import WEB_ADDRESS, allow_service_option
+from .options import IRI, UNION_GRAPH_HELP, WEB_ADDRESS, allow_service_option
 
 _format_option = click.option(
     "--format",
@@ -42,6 +42,7 @@ _endpoint_option = click.option(
     metavar="URL",
     help="Query this SPARQL 1.1 endpoint instead of the embedded store.",
 )
+_union_graph_option = click.option("--union-graph", type=IRI, metavar="IRI", help=UNION_GRAPH_HELP)
 _lang_option = click.option(
     "--lang",
     metavar="TAG",
@@ -99,6 +100,7 @@ def list_queries(ctx: click.Context, format_name: str, lang: str | None) -> None
 @_lang_option
 @_format_option
 @_endpoint_option
+@_union_graph_option
 @allow_service_option
 @_width_option
 @click.pass_context
@@ -110,6 +112,7 @@ def query_command(
     lang: str | None,
     format_name: str | None,
     endpoint: str | None,
+    union_graph: str | None,
     allow_service: tuple[str, ...],
     width: int,
 ) -> None:
@@ -120,7 +123,7 @@ def query_command(
     language = _language(lang)
     if language and canned.parameter("lang") and "lang" not in given:
         given["lang"] = language
-    backend = open_backend(project, endpoint)
+    backend = _backend(project, endpoint, union_graph)
     vocabulary = project_vocabulary(project)
     if values_of is not None:
         result = list_values(backend, canned, values_of, project.base, vocabulary.prefixes)
@@ -136,6 +139,7 @@ def query_command(
 @_lang_option
 @_format_option
 @_endpoint_option
+@_union_graph_option
 @allow_service_option
 @_width_option
 @click.pass_context
@@ -145,6 +149,7 @@ def sparql_command(
     lang: str | None,
     format_name: str | None,
     endpoint: str | None,
+    union_graph: str | None,
     allow_service: tuple[str, ...],
     width: int,
 ) -> None:
@@ -159,10 +164,16 @@ def sparql_command(
         if not endpoint:
             raise
         project = None  # a remote endpoint needs no project; prefixes are then unknown
-    backend = open_backend(project, endpoint)
+    backend = _backend(project, endpoint, union_graph)
     vocabulary = project_vocabulary(project) if project else Vocabulary()
     result = backend.run(text, source=source, allowed_services=allow_service)
     _emit(result, format_name, backend, vocabulary, _language(lang) or "en", width)
+
+
+def _backend(project: Project | None, endpoint: str | None, union_graph: str | None) -> Backend:
+    if union_graph and not endpoint:
+        raise click.UsageError("--union-graph is a graph of a remote store: give --endpoint too")
+    return open_backend(project, endpoint, union_graph)
 
 
 def _param_values(params: tuple[str, ...]) -> dict[str, str]:

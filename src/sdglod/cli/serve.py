@@ -15,7 +15,7 @@ from ..build import current_build
 from ..errors import NoBuildError
 from ..query.remote import redact
 from .group import base_option, cli, project_of
-from .options import SECONDS, WEB_ADDRESS, allow_service_option
+from .options import IRI, SECONDS, UNION_GRAPH_HELP, WEB_ADDRESS, allow_service_option
 
 MAX_ROWS = 1_000_000_000  # answers are cut with islice, which takes at most a machine word
 
@@ -149,6 +149,7 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
     metavar="URL",
     help="Serve a remote SPARQL 1.1 store (its query URL) instead of the build's own store.",
 )
+@click.option("--union-graph", type=IRI, metavar="IRI", help=UNION_GRAPH_HELP)
 @click.option(
     "--public-url",
     type=PUBLIC_URL,
@@ -170,6 +171,7 @@ def serve(
     disk: bool,
     cache_entries: int,
     backend: str | None,
+    union_graph: str | None,
     public_url: str | None,
     **limits: Any,
 ) -> None:
@@ -181,6 +183,8 @@ def serve(
     from ..web.config import ServerConfig
     from ..web.server import check_backend, listen, run
 
+    if union_graph and not backend:
+        raise click.UsageError("--union-graph is a graph of a remote store: give --backend too")
     project = project_of(ctx)
     config = ServerConfig(
         project_root=project.root,
@@ -192,6 +196,7 @@ def serve(
         allowed_services=allow_service,
         base=base_option(ctx),
         backend=backend,
+        union_graph=union_graph,
         public_url=public_url,
         **limits,
     )

@@ -53,13 +53,17 @@ PUBLICATION_QUERY = (
 )
 
 
-def open_backend(project: Project | None, endpoint: str | None = None) -> Backend:
-    """The remote endpoint at ``endpoint`` if given, else the store of ``project``'s current
-    build."""
+def open_backend(
+    project: Project | None, endpoint: str | None = None, union_graph: str | None = None
+) -> Backend:
+    """The remote endpoint at ``endpoint`` if given (``union_graph``: its graph that holds
+    the union of the project's graphs, see :class:`~.remote.RemoteBackend`), else the store of
+    ``project``'s current build."""
     if endpoint:
         from .remote import RemoteBackend
 
-        return RemoteBackend(endpoint, graphs=project_graphs(project) if project else ())
+        graphs = project_graphs(project) if project else ()
+        return RemoteBackend(endpoint, graphs=graphs, union_graph=union_graph)
     if project is None:
         raise ValueError("a project or an endpoint is needed")
     return EmbeddedBackend(current_build(project).open_store())

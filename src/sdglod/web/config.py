@@ -32,6 +32,7 @@ class ServerConfig:
     allowed_services: tuple[str, ...] = field(default_factory=tuple)  # SERVICE endpoints
     base: str | None = None  # override of the project's base IRI
     backend: str | None = None  # a remote store's query URL to serve instead of the build
+    union_graph: str | None = None  # a graph of that store holding the project's graphs
     static_site: bool = False  # pages for `sdglod export-static`: links to files, no endpoint
     page_workers: int = 1  # query processes for the server's own queries (pages, canned)
     client_queries: int = 2  # /sparql queries one client (peer address) may have at once

@@ -29,6 +29,9 @@ from starlette.applications import Starlette
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..errors import OutputError
+from ..project import load_project
+from ..query.backends import project_graphs
+from ..query.remote import check_union_graph
 from ..rdf.names import Vocabulary
 from .app import create_app
 from .config import ServerConfig
@@ -154,6 +157,9 @@ def check_backend(config: ServerConfig) -> None:
     that is down is an error now, not a failed start in every worker."""
     if config.backend:
         asyncio.run(_first_question(RemotePool(config.backend, Vocabulary(), size=1)))
+        if config.union_graph:
+            project = load_project(config.project_root, config.base)
+            check_union_graph(config.backend, project_graphs(project), config.union_graph)
 
 
 async def _first_question(pool: RemotePool) -> None:

@@ -44,10 +44,16 @@ class RemotePool:
     :class:`~.jobs.QueryRunner`."""
 
     def __init__(
-        self, endpoint: str, vocabulary: Vocabulary, size: int = 8, graphs: Sequence[str] = ()
+        self,
+        endpoint: str,
+        vocabulary: Vocabulary,
+        size: int = 8,
+        graphs: Sequence[str] = (),
+        union_graph: str | None = None,
     ):
         self.endpoint = endpoint
         self.graphs = tuple(graphs)  # the project's: a query's dataset when it names none
+        self.union_graph = union_graph  # their union on the store, if it has one
         self.vocabulary = vocabulary
         self.size = size
         self._slots = asyncio.Semaphore(size)
@@ -58,7 +64,7 @@ class RemotePool:
 
     async def start(self) -> None:
         """Check that the store answers (a clear error now beats one per request)."""
-        backend = RemoteBackend(self.endpoint, timeout=30, graphs=self.graphs)
+        backend = self._backend(30)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._threads, backend.run, "ASK { ?s ?p ?o }")
 
@@ -76,7 +82,7 @@ class RemotePool:
         self.busy += 1
         try:
             remaining = max(deadline - time.monotonic(), 0.01)
-            backend = RemoteBackend(self.endpoint, timeout=remaining + 1, graphs=self.graphs)
+            backend = self._backend(remaining + 1)
             loop = asyncio.get_running_loop()
             call = loop.run_in_executor(self._threads, answer_job, backend, job, self.vocabulary)
             return await asyncio.wait_for(call, remaining)
@@ -87,6 +93,9 @@ class RemotePool:
         finally:
             self.busy -= 1
             self._slots.release()
+
+    def _backend(self, timeout: float) -> RemoteBackend:
+        return RemoteBackend(self.endpoint, timeout, self.graphs, self.union_graph)
 
     async def close(self) -> None:
         self._threads.shutdown(wait=False, cancel_futures=True)
@@ -105,8 +114,8 @@ def remote_pool_for(
     user = config.query_workers * SLOTS_PER_WORKER
     return Lanes(
         {
-            PAGES: RemotePool(endpoint, vocabulary, pages, graphs),
-            USER: RemotePool(endpoint, vocabulary, user, graphs),
+            PAGES: RemotePool(endpoint, vocabulary, pages, graphs, config.union_graph),
+            USER: RemotePool(endpoint, vocabulary, user, graphs, config.union_graph),
         },
         queue=config.query_queue,
     )
