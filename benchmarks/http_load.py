@@ -201,9 +201,12 @@ def rows(url: str) -> int | str:
         return "unreadable"
 
 
-def start_virtuoso(stack: ExitStack, build: Build) -> str:
+def start_virtuoso(
+    stack: ExitStack, build: Build, group: tuple[str, list[str]] | None = None
+) -> str:
     """A new Virtuoso holding ``build`` (each named graph of its ``dataset.nq`` put through the
-    Graph Store Protocol), stopped when ``stack`` closes; its query URL."""
+    Graph Store Protocol), stopped when ``stack`` closes; its query URL. ``group``: a graph
+    group (IRI, member graphs) to make there, for ``--union-graph``."""
     from virtuoso_server import VirtuosoServer, virtuoso_missing
 
     missing = virtuoso_missing()
@@ -215,6 +218,8 @@ def start_virtuoso(stack: ExitStack, build: Build) -> str:
     print("starting Virtuoso …", file=sys.stderr, flush=True)
     server.start()
     server.load(build.dist_path / "dataset.nq")  # and checks that every statement arrived
+    if group is not None:
+        server.graph_group(*group)
     held = server.data_graphs()
     count = sum(held.values())
     print(f"Virtuoso holds {count} triples in {len(held)} graphs", file=sys.stderr, flush=True)
@@ -226,19 +231,22 @@ class VirtuosoRig:
     cache), both started again (on new ports) when Virtuoso no longer answers: Virtuoso 7 goes
     on with a query whose client has gone, and a runaway one holds it for minutes."""
 
-    def __init__(self, build: Build, sdglod: list[str]):
+    def __init__(self, build: Build, sdglod: list[str], group: tuple[str, list[str]] | None):
         self.build = build
         self.sdglod = sdglod
+        self.group = group  # the graph group the front end asks (--union-graph), if any
         self.stack = ExitStack()
         self.query_url = self.front_url = ""
         self.restarts: list[str] = []  # why Virtuoso was started again
 
     def start(self) -> VirtuosoRig:
-        self.query_url = start_virtuoso(self.stack, self.build)
+        self.query_url = start_virtuoso(self.stack, self.build, self.group)
         port = free_port()
         self.front_url = f"http://127.0.0.1:{port}"
         command = [*self.sdglod, "serve", "--port", str(port), "--cache-entries", "0"]
         command += ["--backend", self.query_url]
+        if self.group is not None:
+            command += ["--union-graph", self.group[0]]
         self.stack.enter_context(process(command, f"{self.front_url}/queries.json"))
         return self
 
@@ -297,6 +305,11 @@ def main() -> None:
     parser.add_argument("--resource", default="", help="default: the describe query's default")
     parser.add_argument("--backend", action="store_true", help="also sdglod serve --backend")
     parser.add_argument(
+        "--union-graph",
+        action="store_true",
+        help="with --virtuoso: the front end asks a graph group of the project's graphs",
+    )
+    parser.add_argument(
         "--virtuoso", action="store_true", help="also sdglod serve --backend over Virtuoso 7"
     )
     parser.add_argument("--workers", type=int, default=1, help="HTTP processes of sdglod serve")
@@ -342,7 +355,10 @@ def main() -> None:
         found = targets(project, names, given, resource, ports)
         rig = None
         if args.virtuoso:
-            rig = VirtuosoRig(build, sdglod)
+            group = None
+            if args.union_graph:
+                group = (f"{project.base}graph/", [area.iri for area in project.areas])
+            rig = VirtuosoRig(build, sdglod, group)
             stack.callback(rig.close)
             rig.start()
             for target in found:
