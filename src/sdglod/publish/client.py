@@ -30,6 +30,8 @@ from .target import STORE_HINT, Target
 CONNECT_TIMEOUT = 10.0
 _SPOOL_BYTES = 8 * 1024 * 1024  # blank-node triples held in memory before spilling to disk
 _ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+N_TRIPLES = "application/n-triples"
+PART_TRIPLES = 100_000  # triples per request when a store gives up a large PUT
 
 
 class StoreClient:
@@ -38,10 +40,18 @@ class StoreClient:
     A streamed body goes out in pieces of about ``body_bytes``; SPARQL Update sends at most
     ``update_triples`` triples per ``INSERT DATA``. Failures raise :class:`GraphFailed`."""
 
-    def __init__(self, target: Target, *, body_bytes: int, update_triples: int):
+    def __init__(
+        self,
+        target: Target,
+        *,
+        body_bytes: int,
+        update_triples: int,
+        part_triples: int = PART_TRIPLES,
+    ):
         self.target = target
         self._body_bytes = body_bytes
         self._update_triples = update_triples
+        self._part_triples = part_triples
         credentials = target.credentials
         self._secrets = credentials.secrets() if credentials else ()
         self._http = httpx.Client(
@@ -158,7 +168,44 @@ class StoreClient:
     def _put(self, graph: str, triples: Iterator[Triple], advance: Callable[[int], None]) -> None:
         url = self.target.graph_store or ""
         with _SpooledBody(_chunks(triples, self._body_bytes), advance) as body:
-            response = self._send_body("PUT", url, {"graph": graph}, "application/n-triples", body)
+            response = self._send_body("PUT", url, {"graph": graph}, N_TRIPLES, body)
+            if _deadlocked(response) and body.triples > self._part_triples:
+                # Virtuoso 7 gives up a PUT of a large graph (980k triples) as a deadlock of
+                # its own (SR172) after storing part of it: the graph goes again in parts,
+                # each a transaction it finishes.
+                self.put_in_parts(graph, body.lines())
+                return
+        self._check(response, url, "its Graph Store URL")
+
+    def put_in_parts(self, graph: str, lines: Iterator[bytes]) -> None:
+        """Replace ``graph`` with the N-Triples ``lines`` in several requests: a PUT of the
+        first ``part_triples`` lines, then POSTs (which add) of as many each. Lines with blank
+        nodes go together in the last request: each request's labels are fresh on the store."""
+        url = self.target.graph_store or ""
+        method = "PUT"
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as blank:
+            part: list[bytes] = []
+            for line in lines:
+                if b"_:" in line:  # a blank node (or text that looks like one: no harm)
+                    blank.write(line)
+                    continue
+                part.append(line)
+                if len(part) >= self._part_triples:
+                    self._send_part(method, url, graph, [b"".join(part)], len(part))
+                    method, part = "POST", []
+            if part or method == "PUT":
+                self._send_part(method, url, graph, [b"".join(part)], len(part))
+                method = "POST"
+            if blank.tell():
+                blank.seek(0)
+                pieces = iter(lambda: blank.read(self._body_bytes), b"")
+                self._send_part(method, url, graph, pieces, 0)
+
+    def _send_part(
+        self, method: str, url: str, graph: str, pieces: Iterable[bytes], triples: int
+    ) -> None:
+        with _SpooledBody(((piece, 0) for piece in pieces), _no_count) as body:
+            response = self._send_body(method, url, {"graph": graph}, N_TRIPLES, body)
         self._check(response, url, "its Graph Store URL")
 
     def _update_replace(
@@ -275,6 +322,15 @@ class StoreClient:
         return " ".join(text.split())[:300]
 
 
+def _deadlocked(response: httpx.Response) -> bool:
+    """Whether the store gave up a request as a deadlock of its own (Virtuoso: SR172)."""
+    if response.status_code < 500:
+        return False
+    response.read()
+    text = response.text.lower()
+    return "sr172" in text or "deadlock" in text
+
+
 def _no_count(_triples: int) -> None:
     """Progress of a request that carries no triples."""
 
@@ -319,6 +375,7 @@ class _SpooledBody(httpx.SyncByteStream):
             self._file.write(piece)
             self._marks.append((self._file.tell(), count))
         self.size = self._file.tell()
+        self.triples = sum(count for _, count in self._marks)
         self._advance = advance
         self._reported = 0  # pieces whose triples were reported
 
@@ -331,6 +388,11 @@ class _SpooledBody(httpx.SyncByteStream):
             if number >= self._reported:
                 self._reported = number + 1
                 self._advance(count)
+
+    def lines(self) -> Iterator[bytes]:
+        """The body again, line by line (N-Triples: a triple each)."""
+        self._file.seek(0)
+        yield from self._file
 
     def __enter__(self) -> _SpooledBody:
         return self
