@@ -243,9 +243,15 @@ def _publish_graph(
     progress: Progress | None,
 ) -> GraphChange:
     before = client.count(graph)
-    fetched, added, removed = count_changes(
-        _graph_triples(store, graph), client.fetch(graph, before), max(size, before)
-    )
+    if before == 0:
+        # Nothing there: every triple of the build's graph (a set) is added, and the build
+        # need not be read twice (once to compare, once to send). The store is still asked
+        # for the graph: a wrong Graph Store URL is told before anything is written.
+        fetched, added, removed = sum(1 for _ in client.fetch(graph, 0)), size, 0
+    else:
+        fetched, added, removed = count_changes(
+            _graph_triples(store, graph), client.fetch(graph, before), max(size, before)
+        )
     if fetched != before:
         raise GraphFailed(
             f"the store sent {fetched} triples of graph <{graph}>, but counts {before}",
