@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pyoxigraph import Literal, NamedNode
+from oxigraph_server import free_port
+from pyoxigraph import Literal, NamedNode, Quad
 from starlette.testclient import TestClient
 
 from sdglod.build import build
@@ -117,10 +118,28 @@ def test_a_syntax_error_has_its_line_and_column_on_both(backend):
 
 def test_a_query_that_parses_but_cannot_run_is_a_query_error():
     backend = EmbeddedBackend(Store.in_memory([]))
+    closed = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
     with pytest.raises(QueryFailed) as failed:
-        # A parameter that the SELECT does not project cannot be substituted.
-        backend.run("SELECT ?a WHERE { ?a ?b ?c }", {"b": NamedNode(SCHEMA + "name")})
+        backend.run(
+            f"SELECT * WHERE {{ SERVICE <{closed}> {{ ?s ?p ?o }} }}", allowed_services=(closed,)
+        )
     assert failed.value.code == "query-failed"
+
+
+def test_a_parameter_the_select_does_not_project_still_binds():
+    # Parameters go in as a VALUES block of their terms (pyoxigraph's substitutions refused a
+    # variable the SELECT does not project, and were not planned as well).
+    name, other = NamedNode(SCHEMA + "name"), NamedNode(SCHEMA + "other")
+    event = NamedNode(EVENT + "e")
+    graph = NamedNode("https://example.org/g")
+    store = Store.in_memory(
+        [
+            Quad(event, name, Literal("x"), graph),
+            Quad(NamedNode(EVENT + "f"), other, Literal("y"), graph),
+        ]
+    )
+    answer = EmbeddedBackend(store).run("SELECT ?a WHERE { ?a ?b ?c }", {"b": name})
+    assert answer.rows == ((event,),)
 
 
 def test_a_worker_job_and_a_remote_job_give_the_same_bytes(mini, server):
