@@ -268,11 +268,16 @@ def check_union_graph(endpoint: str, graphs: Sequence[str], union_graph: str) ->
     listed = count(RemoteBackend(endpoint, graphs=graphs))
     united = count(RemoteBackend(endpoint, graphs=graphs, union_graph=union_graph))
     if united != listed:
-        group = NamedNode(union_graph).value
-        lines = [f"DB.DBA.RDF_GRAPH_GROUP_CREATE('{group}', 1);"]
-        lines += [f"DB.DBA.RDF_GRAPH_GROUP_INS('{group}', '{g}');" for g in graphs]
+        # SQL string literals: an IRI may hold a quote, doubled so the commands stay whole.
+        group, members = _sql(union_graph), [_sql(graph) for graph in graphs]
+        lines = [f"DB.DBA.RDF_GRAPH_GROUP_CREATE({group}, 1);"]
+        lines += [f"DB.DBA.RDF_GRAPH_GROUP_INS({group}, {member});" for member in members]
         raise RemoteError(
             f"the union graph <{union_graph}> holds {united} statements, the project's "
             f"{len(graphs)} graphs {listed}: it must hold exactly them",
             hint="on Virtuoso, as dba in isql-vt: " + " ".join(lines),
         )
+
+
+def _sql(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -92,6 +92,7 @@ class Runtime:
     publication: str | None = None  # a remote store's publish mark, when it started
     graph_sizes: dict[str, int] = field(default_factory=dict)
     users: int = 0  # requests in flight on this runtime (see follow.PinRuntime)
+    query_examples: dict[str, str] | None = None  # the query page's examples (app._examples)
 
     @classmethod
     def load(cls, config: ServerConfig) -> Runtime:
