@@ -1,29 +1,52 @@
 """HTTP throughput and latency: ``sdglod serve`` vs ``oxigraph serve-read-only`` on one store.
 
 Usage: .venv/bin/python benchmarks/http_load.py [--project DIR] [--duration S]
-       [--concurrency 1,8,32] [--queries a,b] [--param name=value …] [--backend] [--virtuoso]
-       [--workers N]
+       [--concurrency 8,64] [--queries a,b] [--param name=value …] [--resource PATH]
+       [--backend] [--virtuoso] [--lookup-threads-compare] [--workers N] [--json FILE]
+       .venv/bin/python benchmarks/http_load.py --plot PNG JSON [JSON …]
 
 Both servers serve the same store (the project's current build: run ``sdglod build`` first) on
-127.0.0.1; ``wrk`` (Debian) is the load generator, one thread. Each canned query is asked with
-its defaults (or ``--param`` values): of sdglod at ``/queries/<name>.json``, with the cost guard
-on (worker pool, time and row limits), of the Rust server at ``/query`` with the same SPARQL
-(the values bound by a VALUES block). sdglod is measured with its answer cache (the default: a
-build's data never changes) and without (``--cache-entries 0``: every request runs the query).
-A resource's HTML page and Turtle document are measured against the Rust server's DESCRIBE of
-the same IRI (the nearest it has). ``--backend`` adds ``sdglod serve --backend`` over the Rust
-server, without cache, with one front-end process and with two (two ``wrk`` at once, each with
-half the connections; the table adds up their requests). ``--virtuoso`` starts a Virtuoso 7
-(``tests/virtuoso_server.py``, a new database), puts each named graph of the build's
-``dist/dataset.nq`` into it, and adds ``sdglod serve --backend`` over it (one front end, no
-cache) with Virtuoso asked the same SPARQL directly as its reference (``/sparql?query=``, as
-the Rust server is asked, but with the parameters bound as sdglod binds them for a remote
-store, as constants or BINDs, since Virtuoso 7.2 stops answering anyone on some queries with
-a VALUES block; and without sdglod's dataset parameters). Before timing, each SELECT's rows
-through sdglod and from Virtuoso directly are counted, and a difference is flagged (⚠) in
-that table. A query that fails or times out there is not timed; one that leaves Virtuoso
-unable to answer (Virtuoso 7 goes on with a query whose client has gone) has Virtuoso and its
-front end started again, and the table says so. Prints Markdown tables.
+127.0.0.1; ``wrk`` (Debian) is the load generator, one thread. sdglod runs ``--workers`` HTTP
+processes (default 2, one per core of the 2-core machine the targets were set on), with the
+per-client ``/sparql`` share and queue raised to the highest concurrency (``wrk`` is one
+client: the defaults would answer 429 and 503). The targets:
+
+- each canned query with its defaults (or ``--param`` values): of sdglod at
+  ``/queries/<name>.json``, with the cost guard on (worker pool, time and row limits), of the Rust
+  server at ``/query`` with the same SPARQL (the values bound by a VALUES block);
+- ``sparql point``: the SPARQL of ``event-outcomes`` with its parameters written in as
+  constants, sent as ``GET /sparql?query=`` to sdglod and as ``/query?query=`` to the Rust server;
+  ``sparql aggregate``: outcomes per SDG goal over a property path, GROUP BY, sent the same way;
+- a resource's HTML page and Turtle document, against the Rust server's DESCRIBE of the same
+  IRI (the nearest it has).
+
+sdglod is measured with its answer cache (the default: a build's data never changes) and without
+(``--cache-entries 0``: every request runs the query); ``--lookup-threads-compare`` adds it
+without cache and with ``--lookup-threads 0`` (every query through a worker process: the path
+before lookup threads), for before/after in one run. Before any timing, every target but the
+HTML page is fetched once from each server and its answer counted (SELECT: bindings; ASK: 1;
+graphs: distinct triples, asked as N-Triples; the Turtle document against the Rust server's
+answer to sdglod's own document query, as it holds more than a DESCRIBE): a difference from the
+Rust server (as when it runs without ``--union-default-graph`` and answers nothing, fast) is
+flagged ⚠ in the table, warned on stderr, and makes the script exit with status 1 once
+everything is printed. After the tables, ``### Targets`` checks the performance targets (speed
+is asserted here, never in tests; one not met leaves the exit status 0). ``--json FILE`` writes
+every measurement with the triples, date, commit and machine; ``--plot PNG JSON …`` (no
+servers) draws sdglod ÷ oxigraph per target from such files, one panel per file (size); it
+needs matplotlib (the ``bench`` extra).
+
+``--backend`` adds ``sdglod serve --backend`` over the Rust server, without cache, with one
+front-end process and with two (two ``wrk`` at once, each with half the connections; the table
+adds up their requests). ``--virtuoso`` starts a Virtuoso 7 (``tests/virtuoso_server.py``, a new
+database), puts each named graph of the build's ``dist/dataset.nq`` into it, and adds ``sdglod
+serve --backend`` over it (one front end, no cache) with Virtuoso asked the same SPARQL directly
+as its reference (``/sparql?query=``, as the Rust server is asked, but with the parameters bound
+as sdglod binds them for a remote store, as constants or BINDs, since Virtuoso 7.2 stops
+answering anyone on some queries with a VALUES block; and without sdglod's dataset parameters).
+Before timing, each SELECT's rows through sdglod and from Virtuoso directly are counted, and a
+difference is flagged (⚠) in that table. A query that fails or times out there is not timed; one
+that leaves Virtuoso unable to answer (Virtuoso 7 goes on with a query whose client has gone) has
+Virtuoso and its front end started again, and the table says so. Prints Markdown tables.
 """
 
 from __future__ import annotations
@@ -47,6 +70,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import pyoxigraph
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from oxigraph_server import free_port, oxigraph_binary  # noqa: E402
@@ -56,6 +81,7 @@ from sdglod.project import Project, load_project  # noqa: E402
 from sdglod.query.catalogue import load_queries  # noqa: E402
 from sdglod.query.remote import bind_in_text  # noqa: E402
 from sdglod.query.sparql_text import insert_values  # noqa: E402
+from sdglod.web.page_queries import describe_query  # noqa: E402
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -64,6 +90,24 @@ VIRTUOSO_KINDS = ("virtuoso-front", "virtuoso")  # sdglod serve --backend <Virtu
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 WRK_TIMEOUT = 30  # seconds; wrk's own 2 s counts a page over Virtuoso at c=32 as an error
 COUNT_TIMEOUT = 30  # seconds for the rows of one query before timing
+SPARQL_POINT, SPARQL_AGGREGATE = "sparql point", "sparql aggregate"
+POINT_QUERIES = ("describe", "event-outcomes", "resource-sources")  # canned point queries
+AGGREGATE = (
+    "PREFIX sdglod: <https://w3id.org/sdglod/ontology#> "
+    "PREFIX sdgo: <http://metadata.un.org/sdg/ontology#> "
+    "SELECT ?goal (COUNT(DISTINCT ?outcome) AS ?n) "
+    "WHERE { ?outcome sdglod:servesTarget/sdgo:isTargetOf ?goal } GROUP BY ?goal ORDER BY ?goal"
+)
+KINDS = {  # the servers measured, by the name the JSON gives them
+    "cache": "sdglod serve",
+    "nocache": "sdglod serve --cache-entries 0",
+    "nocache0": "sdglod serve --cache-entries 0 --lookup-threads 0",
+    "rust": "oxigraph serve-read-only --union-default-graph",
+    "front1": "sdglod serve --backend <oxigraph> --cache-entries 0, one process",
+    "front2": "the same, two processes (a wrk each, their req/s added up)",
+    "virtuoso-front": "sdglod serve --backend <Virtuoso> --cache-entries 0",
+    "virtuoso": "Virtuoso 7 asked directly",
+}
 
 
 @dataclass
@@ -88,10 +132,19 @@ class Target:
     rust_accept: str = ""  # when the stores asked directly are asked for something else
     path: str = ""  # of sdglod serve, with its query string
     sparql: str = ""  # what Virtuoso is asked directly: bound as sdglod binds for a store
-    select: bool = False  # a SELECT: its rows can be counted
+    answer: str = "select"  # select, ask, graph or html: how its rows are counted
+    role: str = ""  # point, aggregate, html or ttl: which performance targets apply
+    count_urls: dict[str, str] | None = None  # where rows are counted, if not at ``urls``
+
+    @property
+    def select(self) -> bool:
+        return self.answer == "select"
 
     def accept_of(self, kind: str) -> str:
         return (self.rust_accept or self.accept) if kind in DIRECT else self.accept
+
+    def count_accept(self) -> str:
+        return N_TRIPLES if self.answer == "graph" else JSON_RESULTS
 
 
 def wait(url: str, seconds: float = 120) -> None:
@@ -172,32 +225,63 @@ def targets(
         tail = f"/queries/{name}{suffix}" + ("?" + urllib.parse.urlencode(params) if params else "")
         urls = {k: base + tail for k, base in local.items()}
         urls["rust"] = rust + urllib.parse.urlencode({"query": text})
-        select = query.form == "SELECT"
+        answer = {"SELECT": "select", "ASK": "ask"}.get(query.form, "graph")
+        role = "point" if name in POINT_QUERIES else ""
         remote = bind_in_text(query.text, bound)  # no VALUES block: Virtuoso 7.2 may hang on one
-        found.append(Target(name, accept, urls, path=tail, sparql=remote, select=select))
+        found.append(Target(name, accept, urls, path=tail, sparql=remote, answer=answer, role=role))
+    if "event-outcomes" in queries:
+        query = queries["event-outcomes"]
+        params = {k: v for k, v in given.items() if query.parameter(k)}
+        point = bind_in_text(query.text, query.bind(params, project.base, {}))
+        found.append(sparql_target(SPARQL_POINT, point, local, rust, "point"))
+    else:
+        print(f"no event-outcomes query: no {SPARQL_POINT!r}", file=sys.stderr, flush=True)
+    found.append(sparql_target(SPARQL_AGGREGATE, AGGREGATE, local, rust, "aggregate"))
     describe = f"DESCRIBE <{project.base}{resource}>"
-    for suffix, accept in (("html", "text/html"), ("ttl", "text/turtle")):
+    for suffix, accept, answer in (("html", "text/html", "html"), ("ttl", "text/turtle", "graph")):
         path = f"/{resource}.{suffix}"
         urls = {k: base + path for k, base in local.items()}
         urls["rust"] = rust + urllib.parse.urlencode({"query": describe})
         name = f"page `{resource}.{suffix}`"
-        found.append(Target(name, accept, urls, "text/turtle", path=path, sparql=describe))
+        target = Target(name, accept, urls, "text/turtle", path, describe, answer, role=suffix)
+        # sdglod's document holds more than a DESCRIBE (statements about the resource, its
+        # #parts): its rows are checked against the Rust server's answer to its own query.
+        document = describe_query(f"{project.base}{resource}")
+        target.count_urls = {"rust": rust + urllib.parse.urlencode({"query": document})}
+        found.append(target)
     return found
 
 
-def rows(url: str) -> int | str:
-    """The rows of a SELECT's SPARQL JSON results at ``url``, or what went wrong."""
-    request = urllib.request.Request(url, headers={"Accept": JSON_RESULTS})
+def sparql_target(name: str, text: str, local: dict[str, str], rust: str, role: str) -> Target:
+    """``text`` sent as ``GET /sparql?query=`` to sdglod, ``/query?query=`` to the Rust server."""
+    path = "/sparql?" + urllib.parse.urlencode({"query": text})
+    urls = {k: base + path for k, base in local.items()}
+    urls["rust"] = rust + urllib.parse.urlencode({"query": text})
+    return Target(name, JSON_RESULTS, urls, path=path, sparql=text, role=role)
+
+
+def rows(url: str, accept: str = JSON_RESULTS) -> int | str:
+    """The rows of the answer at ``url`` (SELECT: bindings; ASK: 1; a graph, in whatever RDF
+    format it comes: distinct triples), or what went wrong."""
+    request = urllib.request.Request(url, headers={"Accept": accept})
     try:
         with _NO_PROXY.open(request, timeout=COUNT_TIMEOUT) as response:
-            return len(json.load(response)["results"]["bindings"])
+            media_type, body = response.headers.get_content_type(), response.read()
+        if media_type == JSON_RESULTS:
+            results = json.loads(body)
+            return 1 if "boolean" in results else len(results["results"]["bindings"])
+        rdf = pyoxigraph.RdfFormat.from_media_type(media_type)
+        if rdf is None:
+            return "unreadable"
+        # Distinct: a store may write a statement held in two named graphs twice.
+        return len(set(pyoxigraph.parse(body, rdf, base_iri=url)))
     except urllib.error.HTTPError as err:
         return f"HTTP {err.code}"
     except TimeoutError:
         return "timed out"
     except urllib.error.URLError as err:
         return "timed out" if isinstance(err.reason, TimeoutError) else "no answer"
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, SyntaxError):
         return "unreadable"
 
 
@@ -299,7 +383,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=REPO)
     parser.add_argument("--duration", type=int, default=3)
-    parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument("--concurrency", default="8,64")
     parser.add_argument("--queries", default="", help="canned queries (default: all)")
     parser.add_argument("--param", action="append", default=[], help="name=value for queries")
     parser.add_argument("--resource", default="", help="default: the describe query's default")
@@ -312,8 +396,30 @@ def main() -> None:
     parser.add_argument(
         "--virtuoso", action="store_true", help="also sdglod serve --backend over Virtuoso 7"
     )
-    parser.add_argument("--workers", type=int, default=1, help="HTTP processes of sdglod serve")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="HTTP processes of sdglod serve (2: one per core of the 2-core benchmark machine)",
+    )
+    parser.add_argument(
+        "--lookup-threads-compare",
+        action="store_true",
+        help="also sdglod serve --cache-entries 0 --lookup-threads 0 (the path before)",
+    )
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write every measurement")
+    parser.add_argument(
+        "--plot",
+        nargs="+",
+        metavar="FILE",
+        help="PNG JSON [JSON …]: only draw sdglod ÷ oxigraph from --json files (no servers)",
+    )
     args = parser.parse_args()
+    if args.plot:
+        if len(args.plot) < 2:
+            parser.error("--plot PNG JSON [JSON …]")
+        plot(Path(args.plot[0]), [Path(name) for name in args.plot[1:]])
+        return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
@@ -325,27 +431,32 @@ def main() -> None:
     resource = args.resource or load_queries(project)["describe"].parameter("resource").default
     levels = [int(c) for c in args.concurrency.split(",")]
     sdglod = [str(Path(sys.executable).with_name("sdglod")), "--project", str(args.project)]
-    workers = ["--workers", str(args.workers)]
-    kinds = ["cache", "nocache", "rust"]
-    if args.backend:
-        kinds += ["front1", "front2a", "front2b"]
+    # wrk is one client: without these, /sparql answers 429 past 2 queries at once (the share
+    # of one client) and 503 past 16 waiting.
+    top = max(levels)
+    share = ["--client-queries", str(max(2, top)), "--query-queue", str(max(16, top))]
+    serve = [*sdglod, "serve", "--workers", str(args.workers), *share]
+    timed = ["cache", "nocache", *(["nocache0"] if args.lookup_threads_compare else []), "rust"]
+    fronts = ["front1", "front2a", "front2b"] if args.backend else []
+    kinds = timed + fronts
     ports = {kind: free_port() for kind in kinds}
     rust_query = f"http://127.0.0.1:{ports['rust']}/query"
+    nocache = ["--cache-entries", "0"]
     commands = {
-        "cache": [*sdglod, "serve", *workers, "--port", str(ports["cache"])],
-        "nocache": [
-            *(*sdglod, "serve", *workers, "--port", str(ports["nocache"])),
-            *("--cache-entries", "0"),
-        ],
+        "cache": [*serve, "--port", str(ports["cache"])],
+        "nocache": [*serve, "--port", str(ports["nocache"]), *nocache],
         "rust": [
             *(str(oxigraph_binary()), "serve-read-only", "--location", str(store)),
             *("--bind", f"127.0.0.1:{ports['rust']}", "--union-default-graph"),
         ],
     }
-    for kind in kinds[3:]:
-        commands[kind] = [*sdglod, "serve", "--port", str(ports[kind]), "--cache-entries", "0"]
+    if "nocache0" in ports:  # every query through a worker process: the path before
+        commands["nocache0"] = [*serve, "--port", str(ports["nocache0"]), *nocache]
+        commands["nocache0"] += ["--lookup-threads", "0"]
+    for kind in fronts:
+        commands[kind] = [*sdglod, "serve", *share, "--port", str(ports[kind]), *nocache]
         commands[kind] += ["--backend", rust_query]
-    table = []
+    table: list[tuple[str, int, dict[str, Measured | str]]] = []
     counted: dict[str, str] = {}  # target → rows embedded / over Virtuoso / Virtuoso (⚠ differ)
     skipped: dict[tuple[str, str], str] = {}  # (target, Virtuoso kind) → why it is not timed
     with ExitStack() as stack:
@@ -353,6 +464,7 @@ def main() -> None:
             ready = f"http://127.0.0.1:{ports[kind]}/" + ("" if kind == "rust" else "queries.json")
             stack.enter_context(process(commands[kind], ready))
         found = targets(project, names, given, resource, ports)
+        counts = count_rows(found, kinds)  # before any timing
         rig = None
         if args.virtuoso:
             group = None
@@ -367,7 +479,9 @@ def main() -> None:
         for target in found:
             u = target.urls
             for c in levels:
-                measured = {k: wrk(u[k], target.accept_of(k), c, args.duration) for k in kinds[:3]}
+                measured: dict[str, Measured | str] = {
+                    k: wrk(u[k], target.accept_of(k), c, args.duration) for k in timed
+                }
                 if args.backend:
                     measured["front1"] = wrk(u["front1"], target.accept, c, args.duration)
                     both = [u["front2a"], u["front2b"]]
@@ -382,32 +496,231 @@ def main() -> None:
                         rig.recover(f"{target.name} ({kind}, c={c})", timed_out=True)
                 table.append((target.name, c, measured))
                 print(target.name, c, measured, file=sys.stderr, flush=True)
-    print(
-        "| query | c | sdglod req/s (cache) | p50 / p99 ms | sdglod req/s (no cache) "
-        "| p50 / p99 ms | oxigraph req/s | p50 / p99 ms | ÷ oxigraph (cache) "
-        "| ÷ oxigraph (no cache) |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, c, m in table:
-        rust = m["rust"].rps
-        print(
-            f"| {name} | {c} | {m['cache'].cells()} | {m['nocache'].cells()} "
-            f"| {m['rust'].cells()} | {m['cache'].rps / rust:.2f}× "
-            f"| {m['nocache'].rps / rust:.2f}× |"
-        )
+    print_main(table, counts, args.lookup_threads_compare)
     if args.backend:
         print()
         print(
             "| query | c | `serve --backend`, 1 front end req/s | p50 / p99 ms "
-            "| 2 front ends req/s | p50 / p99 ms | 2 ÷ 1 |"
+            "| 2 front ends req/s | p50 / p99 ms | 2 ÷ 1 | 1 ÷ oxigraph |"
         )
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for name, c, m in table:
-            ratio = m["front2"].rps / m["front1"].rps
             both = f"{m['front1'].cells()} | {m['front2'].cells()}"
-            print(f"| {name} | {c} | {both} | {ratio:.2f}× |")
+            ratios = f"{times(m['front2'], m['front1'])} | {times(m['front1'], m['rust'])}"
+            print(f"| {name} | {c} | {both} | {ratios} |")
     if rig:
         print_virtuoso(table, counted, args.backend, rig.restarts)
+    checks = check_targets(table, found, args.backend)
+    print_checks(checks)
+    if args.json:
+        run = {
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "commit": git("rev-parse", "--short", "HEAD"),
+            "modified": bool(git("diff", "--name-only", "HEAD", "--")),  # the tree, not HEAD
+            "command": "python benchmarks/http_load.py " + " ".join(sys.argv[1:]),
+            "project": str(args.project),
+            "triples": build.manifest.triples,
+            "workers": args.workers,
+            "cpu_count": os.cpu_count(),
+            "duration": args.duration,
+            "concurrency": levels,
+            "kinds": {k: v for k, v in KINDS.items() if any(k in m for _, _, m in table)},
+            "measurements": measurements(table, counts),
+            "targets": checks,
+        }
+        args.json.write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        print(f"wrote {args.json}", file=sys.stderr)
+    if differ := [name for name, found_rows in counts.items() if differing(found_rows)]:
+        print(f"rows differ ({', '.join(differ)}): exit status 1", file=sys.stderr)
+        sys.exit(1)
+
+
+def git(*command: str) -> str:
+    done = subprocess.run(["git", *command], cwd=REPO, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def count_rows(found: list[Target], kinds: list[str]) -> dict[str, dict[str, int | str]]:
+    """Each target's rows from every server, the HTML page's excepted; a warning on stderr
+    where a server's differ from the Rust server's (or none of them has any)."""
+    counts = {}
+    for target in found:
+        if target.answer == "html":
+            continue
+        urls = target.urls | (target.count_urls or {})
+        accept = target.count_accept()
+        counts[target.name] = found_rows = {k: rows(urls[k], accept) for k in kinds}
+        if bad := differing(found_rows):
+            text = ", ".join(f"{k} {found_rows[k]}" for k in bad)
+            print(
+                f"warning: {target.name}: rows {text}, oxigraph {found_rows['rust']}",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif found_rows["rust"] == 0:
+            print(f"warning: {target.name}: no rows anywhere", file=sys.stderr, flush=True)
+    return counts
+
+
+def differing(found_rows: dict[str, int | str]) -> list[str]:
+    """The servers whose rows are not the Rust server's, or that gave none (an error)."""
+    rust = found_rows["rust"]
+    return [k for k, n in found_rows.items() if not isinstance(n, int) or n != rust]
+
+
+def print_main(table: list, counts: dict[str, dict[str, int | str]], before: bool) -> None:
+    """sdglod with and without its cache (and with ``--lookup-threads 0``) vs oxigraph."""
+    kinds = ["cache", "nocache", *(["nocache0"] if before else []), "rust"]
+    heads = {
+        "cache": "sdglod req/s (cache)",
+        "nocache": "sdglod req/s (no cache)",
+        "nocache0": "sdglod req/s (no cache, `--lookup-threads 0`)",
+        "rust": "oxigraph req/s",
+    }
+    ratios = {"cache": "cache", "nocache": "no cache", "nocache0": "`--lookup-threads 0`"}
+    head = ["query", "c", "rows sdglod / oxigraph"]
+    for kind in kinds:
+        head += [heads[kind], "p50 / p99 ms"]
+    head += [f"÷ oxigraph ({ratios[kind]})" for kind in kinds[:-1]]
+    print("| " + " | ".join(head) + " |")
+    print("| --- |" + " ---: |" * (len(head) - 1))
+    for name, c, m in table:
+        found_rows = counts.get(name)
+        cell = "—"
+        if found_rows is not None:
+            cell = f"{found_rows['nocache']} / {found_rows['rust']}"
+            cell = f"⚠ {cell}" if differing(found_rows) else cell
+        line = [name, str(c), cell, *(m[kind].cells() for kind in kinds)]
+        line += [times(m[kind], m["rust"]) for kind in kinds[:-1]]
+        print("| " + " | ".join(line) + " |")
+
+
+def check_targets(table: list, found: list[Target], backend: bool) -> list[dict]:
+    """Each performance target against each row of the table it applies to."""
+    roles = {target.name: target.role for target in found}
+    # (what, roles it applies to, server kind, measure, bound): ratio and req/s are minimums,
+    # p99 (ms) a maximum; ratios are to the Rust server's req/s for the same row.
+    specs = [
+        ("uncached point query ÷ oxigraph", ("point",), "nocache", "ratio", 0.5),
+        ("uncached point query p99", ("point",), "nocache", "p99", 15.0),
+        ("cached point query or RDF document ÷ oxigraph", ("point", "ttl"), "cache", "ratio", 1),
+        ("uncached HTML page", ("html",), "nocache", "rps", 2000),
+        ("uncached HTML page p99", ("html",), "nocache", "p99", 20.0),
+        ("cached HTML page ÷ oxigraph DESCRIBE", ("html",), "cache", "ratio", 1),
+        ("uncached aggregate ÷ oxigraph", ("aggregate",), "nocache", "ratio", 2),
+    ]
+    if backend:
+        specs.append(
+            ("`serve --backend` point query ÷ oxigraph", ("point",), "front1", "ratio", 0.5)
+        )
+    checks = []
+    for what, applies, kind, measure_name, bound in specs:
+        for name, c, m in table:
+            if roles.get(name) not in applies:
+                continue
+            got, rust = m[kind], m["rust"]
+            value: float | None = None
+            if isinstance(got, Measured) and got.rps:
+                if measure_name == "ratio":
+                    value = got.rps / rust.rps if rust.rps else None
+                else:
+                    value = got.p99 if measure_name == "p99" else got.rps
+            met = value is not None and (
+                value <= bound if measure_name == "p99" else value >= bound
+            )
+            checks.append(
+                {"check": what, "target": name, "c": c, "measure": measure_name}
+                | {"value": value, "bound": bound, "met": met}
+            )
+    return checks
+
+
+def print_checks(checks: list[dict]) -> None:
+    units = {
+        "ratio": ("{:.2f}×", "≥ {:g}×"),
+        "p99": ("{:.2f} ms", "≤ {:g} ms"),
+        "rps": ("{:,.0f} /s", "≥ {:,.0f} /s"),
+    }
+    print()
+    print("### Targets")
+    print()
+    print("| target | query | c | measured | wanted | |")
+    print("| --- | --- | ---: | ---: | ---: | --- |")
+    for check in checks:
+        shown, wanted = units[check["measure"]]
+        value = "none answered" if check["value"] is None else shown.format(check["value"])
+        verdict = "met" if check["met"] else "NOT met"
+        print(
+            f"| {check['check']} | {check['target']} | {check['c']} | {value} "
+            f"| {wanted.format(check['bound'])} | {verdict} |"
+        )
+
+
+def measurements(table: list, counts: dict[str, dict[str, int | str]]) -> list[dict]:
+    """Every cell of the tables, for ``--json``: rows as that server gave them before timing
+    (the two front ends' together: the first's; Virtuoso's are in its table only)."""
+    found = []
+    for name, c, m in table:
+        for kind, got in m.items():
+            n = counts.get(name, {}).get("front2a" if kind == "front2" else kind)
+            entry = {"target": name, "kind": kind, "c": c, "rows": n}
+            if isinstance(got, Measured):
+                entry |= {"rps": got.rps, "p50": got.p50, "p99": got.p99}
+            else:
+                entry |= {"rps": None, "p50": None, "p99": None, "error": got}
+            found.append(entry)
+    return found
+
+
+def plot(path: Path, files: list[Path]) -> None:
+    """sdglod ÷ oxigraph req/s per target, uncached and cached at each c, log y; one panel per
+    ``--json`` file (size)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is missing (pip install -e '.[bench]'): no plot", file=sys.stderr)
+        return
+    runs = [json.loads(name.read_text("utf-8")) for name in files]
+    figure, axes = plt.subplots(
+        1, len(runs), figsize=(8 * len(runs), 5), squeeze=False, sharey=True
+    )
+    colours = plt.get_cmap("tab20").colors  # pairs: dark (cached), light (uncached)
+    for axis, run in zip(axes[0], runs, strict=True):
+        rps = {(e["target"], e["kind"], e["c"]): e["rps"] for e in run["measurements"]}
+        names = list(dict.fromkeys(e["target"] for e in run["measurements"]))
+        series = [(c, kind) for c in run["concurrency"] for kind in ("nocache", "cache")]
+        width = 0.8 / len(series)
+        for i, (c, kind) in enumerate(series):
+            ratios = []
+            for name in names:
+                ours, rust = rps.get((name, kind, c)), rps.get((name, "rust", c))
+                ratios.append(ours / rust if ours and rust else float("nan"))
+            xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(names))]
+            state = "cached" if kind == "cache" else "uncached"
+            colour = colours[(2 * (i // 2)) % 20 + (kind == "nocache")]
+            axis.bar(xs, ratios, width, label=f"{state}, c={c}", color=colour)
+        axis.set_yscale("log")
+        for level, style in ((0.5, "grey"), (1.0, "black")):
+            axis.axhline(level, linestyle="--", linewidth=1, color=style)
+        axis.set_xticks(range(len(names)), [short(name) for name in names])
+        axis.tick_params(axis="x", labelrotation=30)
+        for label in axis.get_xticklabels():
+            label.set_horizontalalignment("right")
+        axis.set_title(f"{run['triples']:,} triples ({run['commit']}, {run['date']})")
+        axis.set_ylabel("sdglod req/s ÷ oxigraph req/s")
+        axis.grid(True, axis="y", which="both", alpha=0.3)
+        axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    print(f"wrote {path}")
+
+
+def short(name: str) -> str:
+    """A target's name for an axis: ``page `id/event/e1.html``` → ``page .html``."""
+    return f"page .{name.rstrip('`').rsplit('.', 1)[1]}" if name.startswith("page ") else name
 
 
 def row_counts(target: Target, rig: VirtuosoRig, skipped: dict[tuple[str, str], str]) -> str:

@@ -36,8 +36,7 @@ STAGES: list[tuple[str, ...]] = [
 CONFINED = {
     "pyshacl": ("sdglod.validation",),
     "rdflib": ("sdglod.validation",),
-    "SPARQLWrapper": ("sdglod.query.remote",),
-    "httpx": ("sdglod.publish",),
+    "httpx": ("sdglod.publish", "sdglod.query.remote"),
     "starlette": ("sdglod.web",),
     "jinja2": ("sdglod.web",),
     "uvicorn": ("sdglod.web",),

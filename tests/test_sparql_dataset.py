@@ -162,7 +162,7 @@ def test_from_in_the_command_line_query(two_graphs):
     ],
 )
 def test_only_real_dataset_clauses_are_found(text):
-    assert dataset_clauses(text) == []
+    assert dataset_clauses(text) == ()
     assert without_dataset_clauses(text) == text
 
 
@@ -186,4 +186,4 @@ def test_blanking_never_moves_anything_whatever_the_text(text):
     assert [i for i, c in enumerate(blanked) if c in "\n"] == [
         i for i, c in enumerate(text) if c in "\n"
     ]
-    assert dataset_clauses(blanked) == []
+    assert dataset_clauses(blanked) == ()

@@ -41,6 +41,7 @@ class _PublicUrl(click.ParamType):
 PUBLIC_URL = _PublicUrl()
 
 
+# long: one declaration per option, nothing to split
 def limit_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options of the server's limits; each is passed on as the ServerConfig field of the
     same name (``**limits`` of :func:`serve`)."""
@@ -52,6 +53,16 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
             show_default=True,
             help="Processes that run the server's own queries (pages, canned queries), apart "
             "from /sparql's, per HTTP worker.",
+        ),
+        click.option(
+            "--lookup-threads",
+            type=click.IntRange(min=0),
+            default=2,
+            show_default=True,
+            help="Threads of each HTTP worker that run lookups of one resource (a page's "
+            "description and labels, a canned query with its resource given) without a query "
+            "process; a lookup that ever takes over 0.25 s goes to the processes from then on "
+            "(0: every query in a process).",
         ),
         click.option(
             "--client-queries",

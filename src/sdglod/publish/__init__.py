@@ -13,8 +13,9 @@ publishing once did, and running a publish that stopped midway again completes i
    the graph has no blank nodes (whose links the comparison cannot see): then it is left as is;
 4. count again: any count other than the build's is an error that names the graph.
 
-This is the only package that uses httpx (SPARQLWrapper, in :mod:`sdglod.query.remote`, can
-neither stream a request body nor share one client's credentials and errors). The modules:
+Its requests go through httpx, as the queries of :mod:`sdglod.query.remote` do, but with a
+client of their own: streamed request bodies, credentials from options or the environment, and
+errors of a publish. The modules:
 :mod:`.target` (URLs and credentials), :mod:`.client` (the requests), :mod:`.compare` (change
 counting), :mod:`.report` (results and errors); the publish loop is here, with the sizes it
 passes down, so that they can be tuned (and shrunk by tests) in one place.

@@ -13,7 +13,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -134,9 +133,10 @@ def run_query(backend: Backend, request: QueryRequest) -> QueryOutcome:
 
 def check_query(sparql: str, source: Path | None = None) -> None:
     """Refuse SPARQL Update (and text that is no query at all) before it reaches an engine."""
-    # The same canned queries come again and again (a worker answers every request): their
-    # verdict is remembered, which spares re-reading a long comment header each time.
-    update = _is_update(sparql) if len(sparql) <= _REMEMBERED else _read_is_update(sparql)
+    try:
+        update = is_update(sparql)  # remembered: the same canned texts come again and again
+    except SparqlTextError:
+        update = False  # unreadable before its first keyword: the engine's parser says where
     if update:
         raise UpdateRefused(
             f"SPARQL Update ({operation(sparql)}) is refused: sdglod only runs read-only queries",
@@ -163,19 +163,6 @@ def check_services(sparql: str, allowed: Collection[str], source: Path | None = 
                 if endpoint
                 else "name the endpoint with an IRI and allow it with --allow-service URL",
             )
-
-
-_REMEMBERED = 8192  # longest text whose verdict is cached (256 of them at most: 2 MiB)
-
-
-def _read_is_update(sparql: str) -> bool:
-    try:
-        return is_update(sparql)
-    except SparqlTextError:
-        return False  # unreadable before its first keyword: the engine's parser says where
-
-
-_is_update = lru_cache(maxsize=256)(_read_is_update)
 
 
 def syntax_error(message: str, source: Path | None) -> QuerySyntaxError:

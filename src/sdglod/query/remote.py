@@ -1,4 +1,11 @@
-"""A remote SPARQL 1.1 endpoint as a backend: the only module that uses SPARQLWrapper.
+"""A remote SPARQL 1.1 endpoint as a backend, spoken to with httpx over keep-alive connections.
+
+Queries go as the SPARQL 1.1 Protocol's URL-encoded POST through a client (:func:`open_client`)
+that the queries to one endpoint share, a query pool's own or else the process's: connections
+are opened once and reused, not once per query (which capped a front end at about 100 queries
+a second). Credentials in the endpoint's URL go as Basic authentication and never into a
+message (:func:`redact`); a store on the loopback interface is never reached through a proxy
+from the environment.
 
 The SPARQL protocol has no way to send parameter bindings, so :class:`RemoteBackend` binds them
 in the text: each parameter's term written where the variable occurs (or, where that would not
@@ -22,20 +29,22 @@ Stores differ, and their ways are handled here, in one place:
 
 from __future__ import annotations
 
-import ast
+import atexit
+import ipaddress
+import os
 import re
-import urllib.error
-import warnings
+import ssl
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 from pyoxigraph import Literal, NamedNode
-from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from ..errors import QueryError, RemoteError
 from ..project import web_address_problem
+from ..version import __version__
 from .execute import Backend, QueryOutcome, QueryRequest
 from .results import AskResult, SelectResult, Term, cut, from_sparql_json, graph_from_bytes
 from .sparql_text import (
@@ -50,6 +59,73 @@ from .sparql_text import (
 DEFAULT_TIMEOUT = 60.0  # seconds to wait for an answer
 _ACCEPT_RESULTS = "application/sparql-results+json"
 _ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
+_ENDPOINT_HINT = "check the endpoint URL (the query URL, not the server's home page)"
+# Statuses answered as an error of the endpoint, with a hint to check its URL: what a wrong URL
+# or wrong credentials get (401, 404), with 414 and 500, as sdglod reported them before.
+_ENDPOINT_ERRORS = frozenset({401, 404, 414, 500})
+# What a kept-alive connection raises when the store closed it just as a query went out (its
+# idle time ran out): the query goes once more, on a new connection. Safe, as queries change
+# nothing; a store that really went away then cannot be reached.
+_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
+
+def open_client(endpoint: str, connections: int | None = None) -> httpx.Client:
+    """A keep-alive HTTP client for the store at ``endpoint``, safe to share between threads;
+    it keeps up to ``connections`` idle connections open between queries (20 if not given).
+    The caller closes it."""
+    return httpx.Client(
+        headers={
+            "User-Agent": f"sdglod/{__version__}",
+            # As urllib asked: uncompressed (on loopback, compressing costs both ends CPU).
+            "Accept-Encoding": "identity",
+        },
+        # No cap on connections: the callers' threads bound them (a cap would queue queries).
+        limits=httpx.Limits(max_connections=None, max_keepalive_connections=connections or 20),
+        follow_redirects=True,  # as urllib did
+        # A loopback store is reached directly whatever $http_proxy says; others as urllib
+        # reached them: through the environment's proxies, minus $no_proxy.
+        trust_env=not _loopback(endpoint),
+        verify=ssl.create_default_context(),  # the system's CAs, as urllib used, not certifi's
+    )
+
+
+def _loopback(endpoint: str) -> bool:
+    try:
+        host = urlsplit(endpoint).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# One client per endpoint for backends made on their own (the CLI, check_union_graph, the
+# library), kept for the life of the process: a pool passes its own client instead. Keyed by
+# process too, so that a forked child never shares its parent's sockets.
+_shared: dict[tuple[int, str], httpx.Client] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_client(endpoint: str) -> httpx.Client:
+    """This process's client for ``endpoint``, made on first use (see :func:`open_client`),
+    and again if it was closed."""
+    key = (os.getpid(), endpoint)
+    with _shared_lock:
+        client = _shared.get(key)
+        if client is None or client.is_closed:
+            client = _shared[key] = open_client(endpoint)
+        return client
+
+
+@atexit.register
+def _close_shared() -> None:
+    with _shared_lock:
+        for client in _shared.values():
+            client.close()
+        _shared.clear()
 
 
 def redact(url: str) -> str:
@@ -96,7 +172,9 @@ class RemoteBackend(Backend):
     ``graphs`` are the project's named graphs, the dataset of a query that names none, and
     ``union_graph`` a graph of the store that holds their union, asked as the default graph
     instead of the list (Virtuoso 7.2 plans a query over several default graphs badly: a
-    resource page of 100k triples took 0.5–0.9 s, over one graph group 10 ms)."""
+    resource page of 100k triples took 0.5–0.9 s, over one graph group 10 ms). Queries go
+    through ``client`` (from :func:`open_client`; its owner closes it), else through this
+    process's :func:`shared_client` for the endpoint."""
 
     def __init__(
         self,
@@ -104,8 +182,14 @@ class RemoteBackend(Backend):
         timeout: float = DEFAULT_TIMEOUT,
         graphs: Sequence[str] = (),
         union_graph: str | None = None,
+        client: httpx.Client | None = None,
     ):
         problem = web_address_problem(endpoint)
+        if problem is None:
+            try:
+                httpx.URL(endpoint)
+            except httpx.InvalidURL as err:
+                problem = str(err)
         if problem is not None:
             raise RemoteError(
                 f"endpoint {redact(endpoint)!r} is not an http(s) URL: {problem}",
@@ -115,6 +199,7 @@ class RemoteBackend(Backend):
         self.timeout = timeout
         self.graphs = tuple(graphs)
         self.union_graph = union_graph
+        self._client = client
 
     def evaluate(self, request: QueryRequest) -> QueryOutcome:
         """Send ``request`` (see :class:`~sdglod.query.execute.Backend`): the dataset goes as
@@ -126,24 +211,12 @@ class RemoteBackend(Backend):
         graph = form in ("CONSTRUCT", "DESCRIBE")
         if request.base:
             text = f"BASE {NamedNode(request.base)} {text}"
-        client = SPARQLWrapper(self.endpoint)
-        for iri in default_graphs:
-            client.addDefaultGraph(iri)
-        for iri in named_graphs:
-            client.addNamedGraph(iri)
-        client.setMethod(POST)
-        client.setOnlyConneg(True)  # no format=/output= URL parameters: plain protocol
-        client.setTimeout(int(self.timeout))
-        with warnings.catch_warnings():
-            # SPARQLWrapper guesses the query form with a regular expression that comments
-            # and words in literals mislead (it then sends a query as an update); our own
-            # tokenizer has already told the form, so its guess and warnings are overruled.
-            warnings.simplefilter("ignore")
-            client.setQuery(text)
-        client.queryType = form
-        client.setReturnFormat(TURTLE if graph else JSON)
-        client.addCustomHttpHeader("Accept", _ACCEPT_GRAPH if graph else _ACCEPT_RESULTS)
-        data, media_type = self._send(client)
+        form_data: dict[str, str | list[str]] = {
+            "query": text,
+            "default-graph-uri": default_graphs,
+            "named-graph-uri": named_graphs,
+        }
+        data, media_type = self._send(form_data, _ACCEPT_GRAPH if graph else _ACCEPT_RESULTS)
         try:
             result = graph_from_bytes(data, media_type) if graph else from_sparql_json(data)
             if form == "ASK" and isinstance(result, SelectResult):
@@ -162,30 +235,44 @@ class RemoteBackend(Backend):
             f"{redact(self.endpoint)} sent an answer that does not parse ({media_type}): {problem}"
         )
 
-    def _send(self, client: SPARQLWrapper) -> tuple[bytes, str]:
+    def _send(self, form: dict[str, str | list[str]], accept: str) -> tuple[bytes, str]:
         """The body and media type of the endpoint's answer. A query it cannot parse raises
         ``SyntaxError`` with its own message; anything else that goes wrong is a
         :class:`RemoteError`."""
+        client = self._client or shared_client(self.endpoint)
+        headers = {"Accept": accept}
         try:
-            response = client.query().response
-            return response.read(), response.headers.get_content_type()
-        except QueryBadFormed as err:
-            raise SyntaxError(_answer(err)) from None
-        except SPARQLWrapperException as err:
+            try:
+                response = client.post(
+                    self.endpoint, data=form, headers=headers, timeout=self.timeout
+                )
+            except _DROPPED:
+                response = client.post(
+                    self.endpoint, data=form, headers=headers, timeout=self.timeout
+                )
+        except httpx.HTTPError as err:  # refused, unreachable, timed out, cut off
             raise RemoteError(
-                f"{redact(self.endpoint)} answered with an error: {_answer(err)}",
-                hint="check the endpoint URL (the query URL, not the server's home page)",
-            ) from None
-        except urllib.error.HTTPError as err:
-            raise RemoteError(
-                f"{redact(self.endpoint)} answered HTTP {err.code}: {_text(err.read())}",
-            ) from None
-        except OSError as err:  # refused, unreachable, timed out
-            reason = getattr(err, "reason", err)
-            raise RemoteError(
-                f"cannot reach {redact(self.endpoint)}: {reason}",
+                f"cannot reach {redact(self.endpoint)}: {str(err) or type(err).__name__}",
                 hint="is the server running, and is this its query URL?",
             ) from None
+        status = response.status_code
+        if response.is_success:
+            return response.content, _media_type(response)
+        text = _text(response.content)
+        if status == 400:  # the store's word for a query it cannot parse
+            raise SyntaxError(text or "the store refused the query as malformed")
+        if status in _ENDPOINT_ERRORS:
+            raise RemoteError(
+                f"{redact(self.endpoint)} answered with an error: {text or f'HTTP {status}'}",
+                hint=_ENDPOINT_HINT,
+            )
+        raise RemoteError(f"{redact(self.endpoint)} answered HTTP {status}: {text}")
+
+
+def _media_type(response: httpx.Response) -> str:
+    """The answer's media type, lower case, without parameters (``text/plain`` if none)."""
+    value = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return value if "/" in value else "text/plain"
 
 
 def _ask_answer(result: SelectResult) -> AskResult:
@@ -232,18 +319,6 @@ def bind_in_text(sparql: str, bindings: Mapping[str, Term], source: Path | None 
             f"cannot bind parameters for a remote endpoint: {err}",
             hint="give the query an explicit WHERE { … } group",
         ) from None
-
-
-def _answer(err: SPARQLWrapperException) -> str:
-    """The endpoint's own message: SPARQLWrapper keeps it only inside its exception text."""
-    message = str(err)
-    _, marker, response = message.partition("Response:\n")
-    if marker:
-        try:
-            return _text(ast.literal_eval(response))
-        except (ValueError, SyntaxError):
-            return _text(response)
-    return _text(message)
 
 
 def _text(data: bytes | str | None) -> str:

@@ -212,7 +212,7 @@ def _sparql_json(result: SelectResult | AskResult) -> bytes:
     else:
         bindings = [_binding(result.variables, row) for row in result.rows]
         document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 # --- Serialisation -----------------------------------------------------------------------------
@@ -259,6 +259,8 @@ def write_result(
         Dumper(quads, dict(vocabulary.prefixes), dict(vocabulary.context)).write(
             RDF_FORMATS[fmt.name], out
         )
+    elif fmt.name == "json":
+        out.write(_sparql_json(result))  # as pyoxigraph writes it, without a round trip
     else:
         # Rebuild pyoxigraph results from the rows so that its writers do the writing.
         solutions = parse_query_results(_sparql_json(result), QueryResultsFormat.JSON)

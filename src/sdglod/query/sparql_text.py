@@ -9,10 +9,11 @@ to bind parameters on an endpoint that has no substitution API.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 PAGED_AWAY = ("LIMIT", "OFFSET", "VALUES")  # top-level keywords after WHERE that paging avoids
@@ -49,6 +50,25 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+
+REMEMBERED_LENGTH = 8192  # longest text whose reading is remembered (256 of each: ~2 MiB)
+_Read = TypeVar("_Read")
+
+
+def remembered(read: Callable[[str], _Read]) -> Callable[[str], _Read]:
+    """``read`` (a pure function of a text, with an immutable answer), remembering its answers
+    for the last 256 texts of up to :data:`REMEMBERED_LENGTH` characters. The server reads the
+    same few texts over and over (canned and page queries: every request tokenized each one
+    two or three times, 0.5 ms a query); longer texts are read anew, so that a client's
+    megabyte queries cannot fill the memory."""
+    cached = functools.lru_cache(maxsize=256)(read)
+
+    @functools.wraps(read)
+    def reading(text: str) -> _Read:
+        return cached(text) if len(text) <= REMEMBERED_LENGTH else read(text)
+
+    return reading
 
 
 class SparqlTextError(ValueError):
@@ -90,6 +110,7 @@ def _keyword(token: Token) -> str | None:
     return token.text.upper() if token.kind == "word" and ":" not in token.text else None
 
 
+@remembered
 def _after_prologue(text: str) -> Token | None:
     """The first token after the ``BASE`` and ``PREFIX`` declarations."""
     expect_iri = False
@@ -135,6 +156,7 @@ def check_group(text: str) -> None:
         raise SparqlTextError("a '{' is not closed")
 
 
+@remembered
 def is_update(text: str) -> bool:
     """Whether ``text`` is a SPARQL Update request rather than a query."""
     return operation(text) in UPDATE_KEYWORDS
@@ -178,6 +200,7 @@ def projection(text: str) -> set[str] | None:
     return names
 
 
+@remembered
 def where_group_start(text: str) -> int:
     """Offset just after the ``{`` that opens the outermost WHERE group."""
     stream = tokens(text)
@@ -319,7 +342,8 @@ def service_endpoints(text: str) -> list[str | None]:
     return [endpoint for endpoint, _ in service_clauses(text)]
 
 
-def service_clauses(text: str) -> list[tuple[str | None, int]]:
+@remembered
+def service_clauses(text: str) -> tuple[tuple[str | None, int], ...]:
     """Each ``SERVICE`` clause's endpoint (as :func:`service_endpoints`) and the offset of
     its keyword in ``text``."""
     found: list[tuple[str | None, int]] = []
@@ -340,7 +364,7 @@ def service_clauses(text: str) -> list[tuple[str | None, int]]:
             name, _, local = target.text.partition(":")
             endpoint = prefixes[name] + local if name in prefixes else None
         found.append((endpoint, token.start))
-    return found
+    return tuple(found)
 
 
 class DatasetClause(NamedTuple):
@@ -353,7 +377,8 @@ class DatasetClause(NamedTuple):
     graph: str | None
 
 
-def dataset_clauses(text: str) -> list[DatasetClause]:
+@remembered
+def dataset_clauses(text: str) -> tuple[DatasetClause, ...]:
     """The ``FROM`` and ``FROM NAMED`` clauses of a query. (Only a query's top level has them:
     a sub-query cannot.)"""
     stream = list(tokens(text))
@@ -375,7 +400,7 @@ def dataset_clauses(text: str) -> list[DatasetClause]:
         else:
             continue
         found.append(DatasetClause(token.start, target.start + len(target.text), named, graph))
-    return found
+    return tuple(found)
 
 
 def _prefixes(stream: list[Token]) -> dict[str, str]:

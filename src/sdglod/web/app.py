@@ -42,8 +42,9 @@ from .health import health
 from .limits import user_query
 from .openapi import openapi_document
 from .pages import STATIC, render
+from .replay import Replay
 from .result_pages import show_results, sparql_downloads
-from .runtime import Runtime
+from .runtime import RUNTIME_KEY, Runtime
 from .security import SecurityHeaders
 
 log = logging.getLogger("sdglod.web")
@@ -123,6 +124,8 @@ def _middleware(follower: BuildFollower) -> list[Middleware]:
         Middleware(SecurityHeaders),  # first: on every answer, whatever made it
         Middleware(NoControlCharacters),
         Middleware(PinRuntime, follower=follower),
+        # Inside the pin (a runtime's replies), outside CORS and gzip (kept as sent).
+        Middleware(Replay, replies_of=lambda scope: scope[RUNTIME_KEY].replies),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],

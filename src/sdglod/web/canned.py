@@ -3,6 +3,7 @@ form, pages of a result (:mod:`.paging`), and the values a parameter takes in th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -103,6 +104,7 @@ async def canned_query(request: Request) -> Response:
         runtime.config.row_limit,
         {name: str(term) for name, term in bindings.items()},
         base=runtime.base,
+        bounded=pins_a_resource(query, bindings),
     )
     if page is not None:
         if kind != SOLUTIONS:
@@ -121,6 +123,17 @@ async def canned_query(request: Request) -> Response:
     if links:
         response.headers["Link"] = link_header(links)
     return response
+
+
+def pins_a_resource(query: CannedQuery, bindings: Mapping[str, object]) -> bool:
+    """Whether ``bindings`` give ``query`` a resource (an IRI or an SDG code) to look up: then
+    its cost is bounded by what the data says about that resource, and it may run in the
+    server process (see :mod:`.execution.in_process`)."""
+    for name in bindings:
+        parameter = query.parameter(name)
+        if parameter is not None and parameter.type in ("iri", "sdg-code"):
+            return True
+    return False
 
 
 def _neighbours(request: Request, job: QueryJob, page: Page | None, more: bool) -> dict:
@@ -143,7 +156,10 @@ async def _checked(runtime: Runtime, prepared: Prepared) -> dict:
 
     async def run(probe: Probe) -> Result:
         bindings = {name: str(term) for name, term in probe.bindings.items()}
-        job = QueryJob(probe.text, "json", READ_AT_MOST, bindings, base=runtime.base)
+        # A check of given values: a lookup of them, if there are any.
+        job = QueryJob(
+            probe.text, "json", READ_AT_MOST, bindings, base=runtime.base, bounded=bool(bindings)
+        )
         return from_sparql_json((await runtime.answer(job, runtime.config.timeout)).body)
 
     return await resolve_async(prepared.bindings, prepared.checks, run)

@@ -35,6 +35,7 @@ class ServerConfig:
     union_graph: str | None = None  # a graph of that store holding the project's graphs
     static_site: bool = False  # pages for `sdglod export-static`: links to files, no endpoint
     page_workers: int = 1  # query processes for the server's own queries (pages, canned)
+    lookup_threads: int = 2  # threads of the server process for bounded lookups (0: none)
     client_queries: int = 2  # /sparql queries one client (peer address) may have at once
     query_queue: int = 16  # /sparql queries that may wait for a worker; more: 503 at once
     worker_memory: int = DEFAULT_WORKER_MEMORY  # MB of heap a query worker may use (0: no limit)
@@ -60,6 +61,7 @@ class ServerConfig:
             "cache_entries": (self.cache_entries, 0),
             "max_age": (self.max_age, 0),
             "page_workers": (self.page_workers, 1),
+            "lookup_threads": (self.lookup_threads, 0),
             "client_queries": (self.client_queries, 1),
             "query_queue": (self.query_queue, 0),
             "worker_memory": (self.worker_memory, 0),

@@ -36,11 +36,11 @@ def language_of(request: Request) -> str:
 
 async def describe(runtime: Runtime, iri: str) -> tuple[list, Context]:
     """What a page about ``iri`` needs: its description and the context to name things."""
-    described = await runtime.graph(describe_query(iri))
+    described = await runtime.graph(describe_query(iri), bounded=True)
     iris = mentioned_iris(described) | {iri}
     context_triples = []
     for query in context_queries(iris):
-        context_triples += await runtime.graph(query)
+        context_triples += await runtime.graph(query, bounded=True)
     return described, Context.of(context_triples)
 
 

@@ -53,7 +53,7 @@ def _link_header(local: str) -> str:
 
 async def _exists(runtime: Runtime, iri: str) -> bool:
     node = str(NamedNode(iri))
-    job = QueryJob(f"ASK {{ {node} ?p ?o }}", "json", 1, base=runtime.base)
+    job = QueryJob(f"ASK {{ {node} ?p ?o }}", "json", 1, base=runtime.base, bounded=True)
     answer = await runtime.answer(job, runtime.config.timeout)
     return json.loads(answer.body)["boolean"]
 
@@ -88,7 +88,8 @@ async def resource(request: Request) -> Response:
     if document == "html":
         return await _page(request, runtime, iri, local, headers)
     fmt = RESULT_FORMATS[document]
-    job = QueryJob(describe_query(iri), fmt.name, runtime.config.row_limit, base=runtime.base)
+    limit = runtime.config.row_limit
+    job = QueryJob(describe_query(iri), fmt.name, limit, base=runtime.base, bounded=True)
     answer = await runtime.answer(job, runtime.config.timeout)
     if answer.size == 0:
         found = _not_found(iri, wants_html=False)

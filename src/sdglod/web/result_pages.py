@@ -46,7 +46,9 @@ async def _labels(runtime: Runtime, result: Result, lang: str, timeout: float) -
     iris = iris_in(result)[:2000]
     answers = []
     for text in label_queries(iris, lang):
-        answer = await runtime.answer(QueryJob(text, "json", runtime.config.row_limit), timeout)
+        # Labels of given IRIs: a lookup (in the pages lane, see in_process.py).
+        job = QueryJob(text, "json", runtime.config.row_limit, bounded=True)
+        answer = await runtime.answer(job, timeout)
         answers.append(from_sparql_json(answer.body))
     return labels_from(answers)
 

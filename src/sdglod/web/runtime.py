@@ -8,9 +8,10 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 from urllib.parse import quote, urlencode
 
 from pyoxigraph import NamedNode, Triple
@@ -29,7 +30,7 @@ from ..query.backends import (
 )
 from ..query.canned import CannedQuery
 from ..query.catalogue import load_queries
-from ..query.results import SelectResult, from_sparql_json, graph_from_bytes
+from ..query.results import GraphResult, SelectResult, from_sparql_json, graph_from_bytes
 from ..rdf.formats import ResultSerialisation
 from ..rdf.names import Vocabulary, compact_iri
 from .config import ServerConfig
@@ -39,6 +40,7 @@ from .execution.jobs import QueryAnswer, QueryJob, QueryRunner
 from .execution.lanes import current_lane
 from .execution.remote_pool import remote_pool_for
 from .limits import RUNNER_ERRORS, runner_error
+from .replay import Reply, replayable
 
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 MIN_TIMEOUT = 0.5  # seconds: the lowest time limit a request can ask for
@@ -46,8 +48,17 @@ RUNTIME_KEY = "sdglod.runtime"  # where a request's scope holds the runtime it i
 TEXT_TYPES = ("text/", "application/sparql-results+xml", "application/rdf+xml")
 
 
-class AnswerCache:
-    """Answers by job, least recently used out first, within a number of entries and bytes.
+class _HasBody(Protocol):
+    @property
+    def body(self) -> bytes: ...
+
+
+_Kept = TypeVar("_Kept", bound=_HasBody)
+
+
+class AnswerCache(Generic[_Kept]):
+    """Answers (anything with a ``body``) by key, least recently used out first, within a
+    number of entries and bytes.
 
     The data of a build never changes, so an answer stays right for as long as the server
     serves that build.
@@ -56,16 +67,16 @@ class AnswerCache:
     def __init__(self, entries: int, max_bytes: int = 64 << 20):
         self.entries = entries
         self.max_bytes = max_bytes
-        self._items: OrderedDict[str, QueryAnswer] = OrderedDict()
+        self._items: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._bytes = 0
 
-    def get(self, key: str) -> QueryAnswer | None:
+    def get(self, key: Hashable) -> _Kept | None:
         answer = self._items.get(key)
         if answer is not None:
             self._items.move_to_end(key)
         return answer
 
-    def put(self, key: str, answer: QueryAnswer) -> None:
+    def put(self, key: Hashable, answer: _Kept) -> None:
         if self.entries <= 0 or len(answer.body) > self.max_bytes // 8:
             return
         if key in self._items:
@@ -87,12 +98,13 @@ class Runtime:
     queries: dict[str, CannedQuery]
     vocabulary: Vocabulary
     pool: QueryRunner
-    cache: AnswerCache
+    cache: AnswerCache[QueryAnswer]
     tag: str  # identifies the data's content, for ETags
     publication: str | None = None  # a remote store's publish mark, when it started
     graph_sizes: dict[str, int] = field(default_factory=dict)
     users: int = 0  # requests in flight on this runtime (see follow.PinRuntime)
     query_examples: dict[str, str] | None = None  # the query page's examples (app._examples)
+    replies: AnswerCache[Reply] = field(default_factory=lambda: AnswerCache(0))  # replay.py
 
     @classmethod
     def load(cls, config: ServerConfig) -> Runtime:
@@ -117,6 +129,7 @@ class Runtime:
             vocabulary=vocabulary,
             pool=pool_for(setup, config),
             cache=AnswerCache(config.cache_entries),
+            replies=AnswerCache(config.cache_entries),
             tag=hashlib.sha256(content.encode()).hexdigest()[:16],
             graph_sizes=dict(manifest.graphs),
         )
@@ -137,6 +150,7 @@ class Runtime:
             vocabulary=vocabulary,
             pool=remote_pool_for(config.backend, vocabulary, config, project_graphs(project)),
             cache=AnswerCache(config.cache_entries),
+            replies=AnswerCache(config.cache_entries),
             tag="",  # set in start(), from what the store holds
         )
 
@@ -262,20 +276,33 @@ class Runtime:
                 line=answer.line,
                 column=answer.column,
             )
-        self.cache.put(key, answer)
+        if answer.result is None:  # a result handed over as it is has no body to keep
+            self.cache.put(key, answer)
         return answer
 
-    async def graph(self, query: str, timeout: float | None = None) -> list[Triple]:
-        """The triples of a CONSTRUCT or DESCRIBE ``query`` (cut at the row limit)."""
-        job = QueryJob(query, "nt", self.config.row_limit, base=self.base)
+    async def graph(
+        self, query: str, timeout: float | None = None, bounded: bool = False
+    ) -> list[Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE ``query`` (cut at the row limit);
+        ``bounded``: a lookup of given resources (see :attr:`QueryJob.bounded`)."""
+        job = QueryJob(
+            query, "nt", self.config.row_limit, base=self.base, bounded=bounded, keep_result=True
+        )
         answer = await self.answer(job, timeout or self.config.timeout)
+        if isinstance(answer.result, GraphResult):
+            return list(answer.result.triples)
         return list(graph_from_bytes(answer.body, "application/n-triples").triples)
 
-    async def select(self, query: str, timeout: float | None = None) -> SelectResult:
-        """The solutions of a SELECT ``query`` (cut at the row limit)."""
-        job = QueryJob(query, "json", self.config.row_limit, base=self.base)
+    async def select(
+        self, query: str, timeout: float | None = None, bounded: bool = False
+    ) -> SelectResult:
+        """The solutions of a SELECT ``query`` (cut at the row limit); ``bounded`` as for
+        :meth:`graph`."""
+        job = QueryJob(
+            query, "json", self.config.row_limit, base=self.base, bounded=bounded, keep_result=True
+        )
         answer = await self.answer(job, timeout or self.config.timeout)
-        result = from_sparql_json(answer.body)
+        result = answer.result if answer.result is not None else from_sparql_json(answer.body)
         assert isinstance(result, SelectResult)
         return result
 
@@ -335,6 +362,7 @@ class Runtime:
                 return response
             cached = QueryAnswer(True, bytes(response.body), kind="html")
             self.cache.put(key, cached)
+        replayable(request.scope)
         return HTMLResponse(cached.body, headers=headers)
 
     async def respond(
@@ -356,6 +384,7 @@ class Runtime:
         if answer.truncated:
             headers["Sdglod-Truncated"] = "true"
             headers["Sdglod-Row-Limit"] = str(job.limit)
+        replayable(request.scope)
         return Response(answer.body, media_type=content_type(fmt.media_type), headers=headers)
 
 

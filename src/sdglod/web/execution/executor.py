@@ -24,7 +24,9 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ...rdf.names import Vocabulary
 from .frames import receive_frame, send_frame
+from .in_process import InProcessRunner
 from .jobs import (
     PAGES,
     USER,
@@ -230,12 +232,20 @@ def pool_for(setup: WorkerSetup, config: ServerConfig) -> Lanes:
     """The query runner a server needs over the store of ``setup``: a lane of
     ``config.page_workers`` workers for its own queries and one of ``config.query_workers``
     workers, at a lower CPU priority, for ``/sparql``; each worker within
-    ``config.worker_memory`` megabytes."""
+    ``config.worker_memory`` megabytes. ``config.lookup_threads`` threads of the server
+    process run the pages lane's bounded lookups first (see :mod:`.in_process`)."""
     setup = replace(setup, memory_mb=config.worker_memory)
+    in_process = None
+    if config.lookup_threads:
+        vocabulary = Vocabulary(setup.prefixes, setup.context)
+        in_process = InProcessRunner(
+            setup.store, vocabulary, config.lookup_threads, setup.in_memory
+        )
     return Lanes(
         {
             PAGES: QueryPool(setup, config.page_workers),
             USER: QueryPool(replace(setup, nice=USER_NICE), config.query_workers),
         },
         queue=config.query_queue,
+        in_process=in_process,
     )

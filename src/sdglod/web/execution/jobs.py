@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ...errors import QueryError
 from ...query.execute import Backend, QueryOutcome, QueryRequest, run_query
-from ...query.results import AskResult, serialize_result
+from ...query.results import AskResult, Result, serialize_result
 from ...rdf.formats import result_format
 from ...rdf.names import Vocabulary
 from ...rdf.terms import term_from_ntriples
@@ -38,6 +38,12 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     base: str | None = None  # what relative IRIs in the query resolve against
     allowed_services: tuple[str, ...] = ()  # endpoints that SERVICE may call
+    # A lookup whose cost the data of one resource bounds (the server's own text): it may run
+    # in the server process (see in_process.py). Not part of the job's result, nor sent.
+    bounded: bool = field(default=False, compare=False)
+    # The caller reads the result here (a page's lookups): a runner in this process may hand
+    # it over as it is, unserialised (QueryAnswer.result). Not sent to workers either.
+    keep_result: bool = field(default=False, compare=False)
 
     def key(self) -> str:
         """A stable text that identifies the job's result (for caches and ETags)."""
@@ -99,12 +105,15 @@ class QueryAnswer:
     message: str = ""
     line: int | None = None
     column: int | None = None
+    # The result itself, instead of a body, for a job that keeps it (never cached nor sent).
+    result: Result | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, outcome: QueryOutcome, body: bytes) -> QueryAnswer:
+    def of(cls, outcome: QueryOutcome, body: bytes, keep: bool = False) -> QueryAnswer:
         result = outcome.result
         size = 1 if isinstance(result, AskResult) else len(result)
-        return cls(True, body, result.kind, size, outcome.truncated)
+        kept = result if keep else None
+        return cls(True, body, result.kind, size, outcome.truncated, result=kept)
 
     @classmethod
     def refusal(cls, error: QueryError) -> QueryAnswer:
@@ -127,11 +136,12 @@ class QueryAnswer:
         return cls(**{**meta, "body": body})
 
 
-_META = tuple(f.name for f in fields(QueryAnswer) if f.name != "body")
+_META = tuple(f.name for f in fields(QueryAnswer) if f.name not in ("body", "result"))
 
 
 def answer_job(backend: Backend, job: QueryJob, vocabulary: Vocabulary) -> QueryAnswer:
-    """Run ``job`` on ``backend`` and serialise its result in the job's format.
+    """Run ``job`` on ``backend`` and serialise its result in the job's format (or, for a job
+    that keeps its result, hand the result over as it is: the caller is in this process).
 
     A query the engine cannot parse or run gives a refusal; a store that cannot be reached
     raises :class:`~sdglod.errors.RemoteError` (a failure of the server, not of the query).
@@ -140,6 +150,8 @@ def answer_job(backend: Backend, job: QueryJob, vocabulary: Vocabulary) -> Query
         outcome = run_query(backend, job.request())
     except QueryError as err:
         return QueryAnswer.refusal(err)
+    if job.keep_result:
+        return QueryAnswer.of(outcome, b"", keep=True)
     body = serialize_result(outcome.result, result_format(job.format), vocabulary)
     return QueryAnswer.of(outcome, body)
 

@@ -10,6 +10,9 @@ from page queries, yet still gets every cycle nobody else wants. Its queue is bo
 that would wait behind too many others is answered at once (:class:`~.jobs.QueueFull`) rather
 than holding a connection for its whole time limit.
 
+The pages lane may also have an :class:`~.in_process.InProcessRunner`: its bounded lookups run
+in the server process first, and go to the lane's workers when that runner declines them.
+
 The lane is a property of the request, not of the job (the same text may come from a page or
 from ``/sparql``, and is cached once): the ``/sparql`` route enters :func:`in_lane`, and every
 job run on its behalf — its labels included — goes to the user lane.
@@ -22,6 +25,7 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 
+from .in_process import InProcessRunner
 from .jobs import LANES, PAGES, USER, QueryAnswer, QueryJob, QueryRunner, QueueFull
 
 __all__ = ["LANES", "PAGES", "USER", "Lanes", "current_lane", "in_lane"]
@@ -48,17 +52,25 @@ def in_lane(lane: str) -> Iterator[None]:
 
 class Lanes:
     """A :class:`~.jobs.QueryRunner` made of one runner per lane; ``queue`` jobs at most wait
-    in the user lane (more: :class:`~.jobs.QueueFull` at once)."""
+    in the user lane (more: :class:`~.jobs.QueueFull` at once); ``in_process`` runs the pages
+    lane's bounded jobs first, if there is one."""
 
-    def __init__(self, runners: Mapping[str, QueryRunner], queue: int):
+    def __init__(
+        self,
+        runners: Mapping[str, QueryRunner],
+        queue: int,
+        in_process: InProcessRunner | None = None,
+    ):
         if set(runners) != set(LANES):
             raise ValueError(f"a runner for each lane is needed: {', '.join(LANES)}")
         self.runners = dict(runners)
         self.queue = queue
+        self.in_process = in_process
 
     @property
     def busy(self) -> int:
-        return sum(runner.busy for runner in self.runners.values())
+        here = self.in_process.busy if self.in_process is not None else 0
+        return here + sum(runner.busy for runner in self.runners.values())
 
     @property
     def waiting(self) -> int:
@@ -74,17 +86,29 @@ class Lanes:
         return sum(getattr(runner, "killed", 0) for runner in self.runners.values())
 
     async def start(self) -> None:
-        await asyncio.gather(*(runner.start() for runner in self.runners.values()))
+        starting = [runner.start() for runner in self.runners.values()]
+        if self.in_process is not None:
+            starting.append(self.in_process.start())
+        await asyncio.gather(*starting)
 
     async def run(self, job: QueryJob, timeout: float, lane: str = PAGES) -> QueryAnswer:
         """Run ``job`` in ``lane`` within ``timeout`` seconds."""
+        if lane == PAGES and job.bounded and self.in_process is not None:
+            started = asyncio.get_running_loop().time()
+            answer = await self.in_process.run(job, timeout)
+            if answer is not None:
+                return answer
+            timeout -= asyncio.get_running_loop().time() - started
         runner = self.runners[lane]
         if lane == USER and runner.busy >= runner.size and runner.waiting >= self.queue:
             raise QueueFull(runner.waiting)
         return await runner.run(job, timeout)
 
     async def close(self) -> None:
-        await asyncio.gather(*(runner.close() for runner in self.runners.values()))
+        closing = [runner.close() for runner in self.runners.values()]
+        if self.in_process is not None:
+            closing.append(self.in_process.close())
+        await asyncio.gather(*closing)
 
     def pids(self) -> list[int]:
         return sorted(pid for runner in self.runners.values() for pid in runner.pids())
@@ -95,7 +119,14 @@ class Lanes:
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Per lane: its workers (or slots), how many are busy, how many jobs wait."""
-        return {
+        found = {
             lane: {"workers": runner.size, "busy": runner.busy, "queued": runner.waiting}
             for lane, runner in self.runners.items()
         }
+        if self.in_process is not None:
+            found[PAGES]["in_process"] = {
+                "threads": self.in_process.size,
+                "busy": self.in_process.busy,
+                "answered": self.in_process.ran,
+            }
+        return found

@@ -7,7 +7,8 @@ may go on computing (its own time limit, e.g. ``oxigraph serve --timeout-s``, st
 Each pool has its own threads, so the pool of one lane (see :mod:`.lanes`) never waits for the
 threads of another.
 Answers are read back into typed results and written in the format asked for here, so every
-format and page works as with the embedded store.
+format and page works as with the embedded store. A pool's threads share one keep-alive HTTP
+client, so that queries reuse connections to the store.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from ...errors import RemoteError
-from ...query.remote import RemoteBackend
+from ...query.remote import RemoteBackend, open_client
 from ...rdf.names import Vocabulary
 from .jobs import (
     PAGES,
@@ -59,6 +60,10 @@ class RemotePool:
         self._slots = asyncio.Semaphore(size)
         # A thread whose query timed out may still wait for the store a moment: two spare.
         self._threads = ThreadPoolExecutor(size + 2, thread_name_prefix="sdglod-remote")
+        # The pool owns its client, shared by its threads and by the backend of each job: its
+        # idle connections match the threads, and they go when the pool is closed (a front end
+        # replaces its runtime, and so its pools, after each publish).
+        self._client = open_client(endpoint, connections=size + 2)
         self.busy = 0  # queries in flight now
         self.waiting = 0  # queries waiting for a slot now
 
@@ -95,10 +100,15 @@ class RemotePool:
             self._slots.release()
 
     def _backend(self, timeout: float) -> RemoteBackend:
-        return RemoteBackend(self.endpoint, timeout, self.graphs, self.union_graph)
+        return RemoteBackend(
+            self.endpoint, timeout, self.graphs, self.union_graph, client=self._client
+        )
 
     async def close(self) -> None:
+        """Stop the threads and close the connections (a query still out then fails, but
+        nobody waits for it any more)."""
         self._threads.shutdown(wait=False, cancel_futures=True)
+        self._client.close()
 
     def pids(self) -> list[int]:
         return []

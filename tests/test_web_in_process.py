@@ -1,0 +1,233 @@
+"""Lookups answered in the server process, and whole answers replayed, as a client meets them.
+
+Lookups of one resource (a page's description and labels, a canned query with its resource
+given) run in threads of the HTTP process, without the hop to a query worker: the answers are
+the same bytes as through a worker; ``/sparql``'s queries never run there; and a lookup that
+turns out slow gets its timeout answer while cheap requests go on, and runs in a worker (where
+the time limit kills it) from then on.
+
+A repeated request for a cached answer is replayed whole: the same status, headers and body as
+the first time, for the same ``Accept``, ``Accept-Language``, ``Accept-Encoding`` and ``Origin``
+only. A real ``sdglod serve`` over a copy of the tests' mini project.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from sdglod_server import SdglodServer
+from support import MINI, MINI_PAGE
+
+from sdglod.build import build
+from sdglod.project import load_project
+
+TIME_LIMIT = 2.0
+# Six patterns over the mini project's statements: seconds of counting, far past TIME_LIMIT
+# here, yet (unlike a runaway) done soon after, so its thread in the server frees again.
+PATTERNS = " . ".join(f"?s{n} ?p{n} ?o{n}" for n in range(6))
+SLOW_LOOKUP = f"""#+ title@lv: Lēna uzmeklēšana
+#+ title@en: A slow lookup
+#+ description@lv: Viena resursa uzmeklēšana, kas skaita ļoti daudz rindu.
+#+ description@en: A lookup of one resource that counts a great many rows.
+#+ param: resource
+#+   type: iri
+#+   description@lv: Resurss
+#+   description@en: The resource
+
+SELECT $resource (COUNT(*) AS ?n)
+WHERE {{ $resource ?p ?o . {PATTERNS} }}
+GROUP BY $resource
+"""
+READING_WEEK = "id/event/reading-week"
+# What a client reads of the same resource and query in several ways (all lookups).
+LOOKUPS = (
+    MINI_PAGE,
+    f"/{READING_WEEK}.ttl",
+    f"/{READING_WEEK}.jsonld",
+    f"/{READING_WEEK}.html?lang=lv",
+    "/queries/events.json",
+)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_without_proxy(monkeypatch):
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("in-process") / "mini"
+    shutil.copytree(MINI, root)
+    (root / "queries" / "slow-lookup.rq").write_text(SLOW_LOOKUP, "utf-8")
+    build(load_project(root))
+    return root
+
+
+def serve(project: Path, *options: str) -> SdglodServer:
+    return SdglodServer(project, project.parent / "server.log", *options).start()
+
+
+@pytest.fixture(scope="module")
+def uncached(project):
+    with serve(project, "--cache-entries", "0", "--timeout", str(TIME_LIMIT)) as running:
+        yield running
+
+
+def in_process(client: httpx.Client) -> dict:
+    return client.get("/health").json()["lanes"]["pages"]["in_process"]
+
+
+def workers_of(server: SdglodServer) -> set[int]:
+    """The query worker processes of the server (children of its one HTTP process)."""
+    assert server.process is not None
+    children: set[int] = set()
+    for task in Path(f"/proc/{server.process.pid}/task").iterdir():
+        children |= {int(pid) for pid in (task / "children").read_text().split()}
+    return children
+
+
+def test_lookups_answer_the_same_bytes_as_through_a_worker(project, uncached):
+    with (
+        serve(project, "--cache-entries", "0", "--lookup-threads", "0") as old,
+        httpx.Client(base_url=uncached.url) as new,
+        httpx.Client(base_url=old.url) as via,
+    ):
+        before = in_process(new)["answered"]
+        for path in LOOKUPS:
+            here, there = new.get(path), via.get(path)
+            assert here.status_code == there.status_code == 200, path
+            assert here.content == there.content, path
+            assert here.headers["content-type"] == there.headers["content-type"]
+        assert in_process(new)["answered"] > before
+        assert "in_process" not in via.get("/health").json()["lanes"]["pages"]
+
+
+def test_sparql_queries_never_run_in_the_server_process(uncached):
+    with httpx.Client(base_url=uncached.url) as client:
+        before = in_process(client)["answered"]
+        query = f"SELECT ?p ?o WHERE {{ <https://example.org/mini/{READING_WEEK}> ?p ?o }}"
+        for _ in range(3):
+            answer = client.get("/sparql", params={"query": query, "format": "json"})
+            assert answer.status_code == 200 and answer.json()["results"]["bindings"]
+        assert in_process(client)["answered"] == before
+
+
+def test_a_slow_lookup_times_out_without_holding_up_pages_and_then_runs_in_a_worker(uncached):
+    slow = "/queries/slow-lookup.json"
+    with httpx.Client(base_url=uncached.url, timeout=60) as client:
+        assert client.get(MINI_PAGE).status_code == 200
+        workers = workers_of(uncached)
+
+        def cheap_meanwhile() -> list[float]:
+            time.sleep(0.3)  # the slow lookup has begun
+            took = []
+            for path in (MINI_PAGE, f"/{READING_WEEK}.ttl", "/health"):
+                started = time.monotonic()
+                assert client.get(path).status_code == 200
+                took.append(time.monotonic() - started)
+            return took
+
+        with ThreadPoolExecutor(1) as pool:
+            meanwhile = pool.submit(cheap_meanwhile)
+            first = client.get(slow, params={"resource": READING_WEEK})
+            took = meanwhile.result()
+        # The lookup's time limit holds in the server process too, and it held nothing up.
+        assert first.status_code == 503, first.text
+        assert max(took) < TIME_LIMIT
+        # pyoxigraph cannot stop a query: its thread ran on, but no worker was killed for it.
+        assert workers_of(uncached) == workers
+        # The same text again (another resource): a worker runs it, and its limit kills it.
+        again = client.get(slow, params={"resource": "id/event/poetry-evening"})
+        assert again.status_code == 503, again.text
+        deadline = time.monotonic() + 30
+        while workers_of(uncached) & workers == workers and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert workers_of(uncached) & workers != workers  # the pages lane's worker was replaced
+        # Lookups go on in the server process all the while.
+        before = in_process(client)["answered"]
+        assert client.get(f"/{READING_WEEK}.nt").status_code == 200
+        assert in_process(client)["answered"] > before
+
+
+# --- whole answers replayed ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cached(project):
+    with serve(project) as running:
+        yield running
+
+
+def same_answer(a: httpx.Response, b: httpx.Response) -> None:
+    assert a.status_code == b.status_code
+    assert a.content == b.content
+    assert {k: v for k, v in a.headers.items() if k != "date"} == {
+        k: v for k, v in b.headers.items() if k != "date"
+    }
+
+
+def test_a_repeated_request_gets_the_same_answer_whole(cached):
+    with httpx.Client(base_url=cached.url) as client:
+        for path in (*LOOKUPS, "/queries/events.csv?lang=lv", "/sparql?query=ASK%7B%7D"):
+            first, second = client.get(path), client.get(path)
+            assert first.status_code == 200, path
+            same_answer(first, second)
+            assert "etag" in second.headers
+            assert second.headers["x-content-type-options"] == "nosniff"
+
+
+def test_replayed_answers_follow_accept_encoding_origin_and_language(cached):
+    path = "/queries/events"
+    with httpx.Client(base_url=cached.url) as client:
+        plain = {"Accept": "application/sparql-results+json", "Accept-Encoding": "identity"}
+        xml = {"Accept": "application/sparql-results+xml", "Accept-Encoding": "identity"}
+        for _ in range(2):  # the second round is answered from what the first kept
+            # A page, long enough to be compressed (1 KB and more), asked both ways.
+            ask = client.build_request("GET", MINI_PAGE, headers={"Accept-Encoding": "gzip"})
+            zipped = client.send(ask, stream=True)
+            raw = b"".join(zipped.iter_raw())
+            zipped.close()
+            assert zipped.headers["content-encoding"] == "gzip"
+            page = client.get(MINI_PAGE, headers={"Accept-Encoding": "identity"})
+            assert "content-encoding" not in page.headers
+            assert gzip.decompress(raw) == page.content
+            unzipped = client.get(path, headers=plain)
+            assert unzipped.json()["results"]["bindings"]
+            as_xml = client.get(path, headers=xml)
+            assert as_xml.headers["content-type"].startswith("application/sparql-results+xml")
+            assert as_xml.text.lstrip().startswith("<?xml")
+            crossing = client.get(path, headers={**plain, "Origin": "https://elsewhere.example"})
+            assert crossing.headers["access-control-allow-origin"] == "*"
+            assert "access-control-allow-origin" not in client.get(path, headers=plain).headers
+            lv = client.get(MINI_PAGE.split("?")[0], headers={"Accept-Language": "lv"})
+            en = client.get(MINI_PAGE.split("?")[0], headers={"Accept-Language": "en"})
+            assert '<html lang="lv"' in lv.text and "Lasīšanas nedēļa" in lv.text
+            assert '<html lang="en"' in en.text and "Reading week" in en.text
+
+
+def test_a_conditional_request_for_a_replayed_answer_is_304(cached):
+    with httpx.Client(base_url=cached.url) as client:
+        first = client.get(f"/{READING_WEEK}.ttl")
+        client.get(f"/{READING_WEEK}.ttl")
+        etag = first.headers["etag"]
+        unchanged = client.get(f"/{READING_WEEK}.ttl", headers={"If-None-Match": etag})
+        assert unchanged.status_code == 304 and unchanged.content == b""
+        assert unchanged.headers["etag"] == etag
+
+
+def test_errors_are_not_replayed_as_answers(cached):
+    with httpx.Client(base_url=cached.url) as client:
+        for _ in range(2):
+            wrong = client.get("/queries/slow-lookup.json", params={"resource": "not an iri"})
+            assert wrong.status_code == 400
+            assert wrong.json()["error"]["code"] == "bad-parameter"
+            missing = client.get("/id/event/no-such-event.ttl")
+            assert missing.status_code == 404
