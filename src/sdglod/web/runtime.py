@@ -258,7 +258,8 @@ class Runtime:
     async def answer(self, job: QueryJob, timeout: float) -> QueryAnswer:
         """The answer to ``job``: from the cache, or run within ``timeout`` seconds."""
         # The server's rule for federated queries holds for every job, whichever route made it.
-        job = replace(job, allowed_services=self.config.allowed_services)
+        if job.allowed_services != self.config.allowed_services:
+            job = replace(job, allowed_services=self.config.allowed_services)
         key = job.key()
         cached = self.cache.get(key)
         if cached is not None:

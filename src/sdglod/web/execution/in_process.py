@@ -88,13 +88,16 @@ class InProcessRunner:
         backend = self._backend
         if backend is None or job.query in self._slow:
             return None
-        self.waiting += 1
-        try:
-            await asyncio.wait_for(self._slots.acquire(), min(SLOT_WAIT, timeout))
-        except asyncio.TimeoutError:
-            return None
-        finally:
-            self.waiting -= 1
+        if self._slots.locked():
+            self.waiting += 1
+            try:
+                await asyncio.wait_for(self._slots.acquire(), min(SLOT_WAIT, timeout))
+            except asyncio.TimeoutError:
+                return None
+            finally:
+                self.waiting -= 1
+        else:
+            await self._slots.acquire()  # free: at once, without a timer
         self.busy += 1
         started = time.monotonic()
         loop = asyncio.get_running_loop()

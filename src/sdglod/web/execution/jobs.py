@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Protocol
 
 from ...errors import QueryError
@@ -47,6 +48,10 @@ class QueryJob:
 
     def key(self) -> str:
         """A stable text that identifies the job's result (for caches and ETags)."""
+        return self._key
+
+    @cached_property
+    def _key(self) -> str:  # asked twice a request (the cache, the ETag): written once
         return json.dumps(self.payload(), sort_keys=True, ensure_ascii=False)
 
     def payload(self) -> dict:
