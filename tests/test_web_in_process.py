@@ -27,6 +27,8 @@ from support import MINI, MINI_PAGE
 
 from sdglod.build import build
 from sdglod.project import load_project
+from sdglod.web.replay import Reply
+from sdglod.web.runtime import AnswerCache
 
 TIME_LIMIT = 2.0
 # Six patterns over the mini project's statements: seconds of counting, far past TIME_LIMIT
@@ -231,3 +233,15 @@ def test_errors_are_not_replayed_as_answers(cached):
             assert wrong.json()["error"]["code"] == "bad-parameter"
             missing = client.get("/id/event/no-such-event.ttl")
             assert missing.status_code == 404
+
+
+def test_kept_answers_stay_within_their_bytes_whoever_chooses_the_keys():
+    # A client chooses the text of a key (a query of up to a megabyte in a URL): keys count
+    # against the budget as bodies do, so a flood of long distinct requests cannot grow it.
+    kept: AnswerCache[Reply] = AnswerCache(entries=1000, max_bytes=64 * 1024)
+    keys = [("/sparql", f"query={n:04d}{'x' * 4000}".encode(), b"", b"") for n in range(200)]
+    for key in keys:
+        kept.put(key, Reply(200, (), b"y" * 100))
+    held = [key for key in keys if kept.get(key) is not None]
+    assert 0 < len(held) <= 64 * 1024 // 4100
+    assert held[-1] == keys[-1]  # the newest are the ones kept

@@ -77,15 +77,23 @@ class AnswerCache(Generic[_Kept]):
         return answer
 
     def put(self, key: Hashable, answer: _Kept) -> None:
-        if self.entries <= 0 or len(answer.body) > self.max_bytes // 8:
+        size = _size(key, answer)
+        if self.entries <= 0 or size > self.max_bytes // 8:
             return
         if key in self._items:
             return
         self._items[key] = answer
-        self._bytes += len(answer.body)
+        self._bytes += size
         while len(self._items) > self.entries or self._bytes > self.max_bytes:
-            _, old = self._items.popitem(last=False)
-            self._bytes -= len(old.body)
+            old_key, old = self._items.popitem(last=False)
+            self._bytes -= _size(old_key, old)
+
+
+def _size(key: Hashable, answer: _HasBody) -> int:
+    """Bytes an entry holds: its body and its key (a client chooses the key's text, a query
+    of up to a megabyte: it counts against the budget too)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return len(answer.body) + sum(len(part) for part in parts if isinstance(part, (str, bytes)))
 
 
 @dataclass

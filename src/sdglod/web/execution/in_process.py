@@ -63,7 +63,9 @@ class InProcessRunner:
         self.busy = 0  # jobs running here now
         self.waiting = 0  # jobs waiting for a thread here now
         self.ran = 0  # jobs answered here (for /health and tests)
-        self._slow: OrderedDict[str, None] = OrderedDict()
+        # Hashes of slow texts, not the texts (a page's label lookup can be 30 KB): a collision
+        # only sends a fast text to the workers.
+        self._slow: OrderedDict[int, None] = OrderedDict()
         self._slots = asyncio.Semaphore(threads)
         self._threads = ThreadPoolExecutor(threads, thread_name_prefix="sdglod-lookup")
         self._backend: EmbeddedBackend | None = None
@@ -74,11 +76,12 @@ class InProcessRunner:
 
     def is_slow(self, text: str) -> bool:
         """Whether ``text`` ran past the budget here (then the workers run it)."""
-        return text in self._slow
+        return hash(text) in self._slow
 
     def _mark_slow(self, text: str) -> None:
-        self._slow[text] = None
-        self._slow.move_to_end(text)
+        key = hash(text)
+        self._slow[key] = None
+        self._slow.move_to_end(key)
         while len(self._slow) > REMEMBERED:
             self._slow.popitem(last=False)
 
@@ -86,7 +89,7 @@ class InProcessRunner:
         """The answer to ``job`` within ``timeout`` seconds (else :class:`~.jobs.QueryTimeout`),
         or ``None``: run it elsewhere."""
         backend = self._backend
-        if backend is None or job.query in self._slow:
+        if backend is None or self.is_slow(job.query):
             return None
         if self._slots.locked():
             self.waiting += 1
