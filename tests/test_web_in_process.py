@@ -159,6 +159,29 @@ def test_a_slow_lookup_times_out_without_holding_up_pages_and_then_runs_in_a_wor
         assert in_process(client)["answered"] > before
 
 
+def test_with_its_only_thread_held_by_a_slow_lookup_the_others_go_to_the_workers(project):
+    options = ("--cache-entries", "0", "--timeout", str(TIME_LIMIT), "--lookup-threads", "1")
+    with serve(project, *options) as running, httpx.Client(base_url=running.url) as client:
+
+        def slow() -> int:
+            params = {"resource": READING_WEEK}
+            return client.get("/queries/slow-lookup.json", params=params).status_code
+
+        with ThreadPoolExecutor(1) as pool:
+            held = pool.submit(slow)
+            deadline = time.monotonic() + 10
+            while in_process(client)["busy"] == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert in_process(client)["busy"] == 1
+            before = in_process(client)["answered"]
+            started = time.monotonic()
+            for path in LOOKUPS:
+                assert client.get(path).status_code == 200, path
+            assert time.monotonic() - started < TIME_LIMIT
+            assert in_process(client)["answered"] == before  # the workers answered them
+            assert held.result() == 503
+
+
 # --- whole answers replayed ------------------------------------------------------------------
 
 

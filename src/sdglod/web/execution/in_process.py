@@ -94,9 +94,8 @@ class InProcessRunner:
         if self._slots.locked():
             self.waiting += 1
             try:
-                await asyncio.wait_for(self._slots.acquire(), min(SLOT_WAIT, timeout))
-            except asyncio.TimeoutError:
-                return None
+                if not await self._acquire(min(SLOT_WAIT, timeout)):
+                    return None
             finally:
                 self.waiting -= 1
         else:
@@ -121,6 +120,21 @@ class InProcessRunner:
             raise QueryTimeout from None
         self.ran += 1
         return answer
+
+    async def _acquire(self, within: float) -> bool:
+        """A thread's slot within ``within`` seconds, or ``False``. Not ``wait_for``: on
+        Python < 3.12 a timeout racing an acquire that succeeded loses the slot for good."""
+        getter = asyncio.ensure_future(self._slots.acquire())
+        done, _ = await asyncio.wait({getter}, timeout=within)
+        if getter in done:
+            return True
+        getter.cancel()
+        try:
+            await getter
+        except asyncio.CancelledError:
+            return False
+        self._slots.release()  # it came as we gave up: hand it back
+        return False
 
     async def close(self) -> None:
         self._threads.shutdown(wait=False, cancel_futures=True)
