@@ -22,6 +22,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sdglod_server import SdglodServer
 from support import MINI, MINI_PAGE
 
@@ -268,3 +270,72 @@ def test_kept_answers_stay_within_their_bytes_whoever_chooses_the_keys():
     held = [key for key in keys if kept.get(key) is not None]
     assert 0 < len(held) <= 64 * 1024 // 4100
     assert held[-1] == keys[-1]  # the newest are the ones kept
+
+
+# What a client may vary between two requests for the same path: few paths, so that a
+# sequence asks one of them again with other headers.
+ASKED = st.fixed_dictionaries(
+    {
+        "path": st.sampled_from(
+            [
+                MINI_PAGE,  # over 1 KB: compressed when the client accepts gzip
+                "/queries/events",
+                f"/{READING_WEEK}",
+                "/queries/slow-lookup.json?resource=nothing%20here",
+            ]
+        ),
+        "lang": st.sampled_from(["", "?lang=lv"]),
+        "accept": st.sampled_from(
+            [None, "text/html", "text/turtle", "application/sparql-results+xml"]
+        ),
+        "encoding": st.sampled_from([None, "gzip", "identity"]),
+        "origin": st.sampled_from([None, "https://elsewhere.example"]),
+        "language": st.sampled_from([None, "lv", "en"]),
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def never_replayed(project):
+    with serve(project, "--cache-entries", "0") as running:
+        yield running
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(asked=st.lists(ASKED, min_size=3, max_size=8))
+def test_no_replayed_answer_differs_from_the_answer_made_anew(cached, never_replayed, asked):
+    # The same requests, in the same order, to a server that replays and to one that never
+    # keeps anything: each answer is the same, whatever was asked before.
+    with (
+        httpx.Client(base_url=cached.url) as replaying,
+        httpx.Client(base_url=never_replayed.url) as anew,
+    ):
+        for request in asked:
+            path = request["path"]
+            if request["lang"] and "?" not in path:
+                path += request["lang"]
+            headers = {
+                name: value
+                for name, value in (
+                    ("Accept", request["accept"]),
+                    ("Accept-Encoding", request["encoding"]),
+                    ("Origin", request["origin"]),
+                    ("Accept-Language", request["language"]),
+                )
+                if value is not None
+            }
+            got = replaying.get(path, headers=headers)
+            made = anew.get(path, headers=headers)
+            assert got.status_code == made.status_code, path
+            assert got.content == made.content, (path, headers)
+            for name in (
+                "content-type",
+                "content-encoding",
+                "access-control-allow-origin",
+                "vary",
+                "link",
+                "location",
+            ):
+                assert got.headers.get(name) == made.headers.get(name), (path, headers, name)
