@@ -100,7 +100,7 @@ def start_oxigraph(
     with pytest.MonkeyPatch.context() as patch:
         # Clients (urllib, SPARQLWrapper) must reach the loopback server directly.
         for name in ("no_proxy", "NO_PROXY"):
-            patch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
+            patch.setenv(name, _with_loopback(os.environ.get(name)))
         try:
             yield start
         finally:
@@ -148,7 +148,7 @@ def _virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServ
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
     with pytest.MonkeyPatch.context() as patch:
         for name in ("no_proxy", "NO_PROXY"):
-            patch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
+            patch.setenv(name, _with_loopback(os.environ.get(name)))
         try:
             yield server.start()
         finally:
@@ -194,3 +194,15 @@ def backend_for(request: pytest.FixtureRequest) -> str | None:
     if request.param in ("virtuoso", "virtuoso-group"):
         return request.getfixturevalue("virtuoso_store").query_url
     return None
+
+
+def _with_loopback(value: str | None) -> str:
+    return ",".join(filter(None, [value, "127.0.0.1"]))
+
+
+@pytest.fixture
+def loopback_without_proxy(monkeypatch):
+    """Clients (urllib, httpx, SPARQLWrapper) reach servers on 127.0.0.1 directly, whatever
+    proxy the environment names (use with ``pytestmark = pytest.mark.usefixtures(…)``)."""
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.setenv(name, _with_loopback(os.environ.get(name)))

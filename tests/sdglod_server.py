@@ -70,6 +70,14 @@ class SdglodServer:
                 time.sleep(0.1)
         return False
 
+    def query_workers(self) -> set[int]:
+        """The query worker processes of the server (children of its one HTTP process)."""
+        assert self.process is not None
+        children: set[int] = set()
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            children |= {int(pid) for pid in (task / "children").read_text().split()}
+        return children
+
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:

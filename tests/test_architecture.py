@@ -21,7 +21,7 @@ PACKAGE = SRC / "sdglod"
 # The pipeline, first stage first: a module may import from its own stage and earlier ones.
 # A module belongs to the longest entry that is a prefix of its name.
 STAGES: list[tuple[str, ...]] = [
-    ("sdglod.version", "sdglod.errors", "sdglod.rdf.namespaces"),
+    ("sdglod.version", "sdglod.errors", "sdglod.memo", "sdglod.rdf.namespaces"),
     ("sdglod.project",),
     ("sdglod.rdf",),
     ("sdglod.validation",),

@@ -11,13 +11,14 @@ limit.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import urllib.parse
 
 import httpx
 import pytest
 from sdglod_server import SdglodServer
+
+pytestmark = pytest.mark.usefixtures("loopback_without_proxy")
 
 TIME_LIMIT = 8.0  # seconds a runaway query runs before it is stopped
 RUNAWAYS = 8
@@ -26,12 +27,6 @@ RUNAWAYS = 8
 WELL_UNDER = 2.0
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 RESOURCES = "SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), {base!r})) }}"
-
-
-@pytest.fixture(autouse=True)
-def _loopback_without_proxy(monkeypatch):
-    for name in ("no_proxy", "NO_PROXY"):
-        monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
 
 
 @pytest.fixture(scope="module")

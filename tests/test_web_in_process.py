@@ -14,7 +14,6 @@ only. A real ``sdglod serve`` over a copy of the tests' mini project.
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +30,8 @@ from sdglod.build import build
 from sdglod.project import load_project
 from sdglod.web.replay import Reply
 from sdglod.web.runtime import AnswerCache
+
+pytestmark = pytest.mark.usefixtures("loopback_without_proxy")
 
 TIME_LIMIT = 2.0
 # Six patterns over the mini project's statements: seconds of counting, far past TIME_LIMIT
@@ -60,12 +61,6 @@ LOOKUPS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _loopback_without_proxy(monkeypatch):
-    for name in ("no_proxy", "NO_PROXY"):
-        monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("in-process") / "mini"
@@ -87,15 +82,6 @@ def uncached(project):
 
 def in_process(client: httpx.Client) -> dict:
     return client.get("/health").json()["lanes"]["pages"]["in_process"]
-
-
-def workers_of(server: SdglodServer) -> set[int]:
-    """The query worker processes of the server (children of its one HTTP process)."""
-    assert server.process is not None
-    children: set[int] = set()
-    for task in Path(f"/proc/{server.process.pid}/task").iterdir():
-        children |= {int(pid) for pid in (task / "children").read_text().split()}
-    return children
 
 
 def test_lookups_answer_the_same_bytes_as_through_a_worker(project, uncached):
@@ -128,7 +114,7 @@ def test_a_slow_lookup_times_out_without_holding_up_pages_and_then_runs_in_a_wor
     slow = "/queries/slow-lookup.json"
     with httpx.Client(base_url=uncached.url, timeout=60) as client:
         assert client.get(MINI_PAGE).status_code == 200
-        workers = workers_of(uncached)
+        workers = uncached.query_workers()
 
         def cheap_meanwhile() -> list[float]:
             time.sleep(0.3)  # the slow lookup has begun
@@ -147,14 +133,14 @@ def test_a_slow_lookup_times_out_without_holding_up_pages_and_then_runs_in_a_wor
         assert first.status_code == 503, first.text
         assert max(took) < TIME_LIMIT
         # pyoxigraph cannot stop a query: its thread ran on, but no worker was killed for it.
-        assert workers_of(uncached) == workers
+        assert uncached.query_workers() == workers
         # The same text again (another resource): a worker runs it, and its limit kills it.
         again = client.get(slow, params={"resource": "id/event/poetry-evening"})
         assert again.status_code == 503, again.text
         deadline = time.monotonic() + 30
-        while workers_of(uncached) & workers == workers and time.monotonic() < deadline:
+        while uncached.query_workers() & workers == workers and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert workers_of(uncached) & workers != workers  # the pages lane's worker was replaced
+        assert uncached.query_workers() & workers != workers  # the pages lane's worker was replaced
         # Lookups go on in the server process all the while.
         before = in_process(client)["answered"]
         assert client.get(f"/{READING_WEEK}.nt").status_code == 200

@@ -8,7 +8,6 @@ A real ``sdglod serve`` over the tests' mini project, with low limits so that ea
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import socket
 import time
@@ -21,6 +20,8 @@ from sdglod_server import SdglodServer
 
 from sdglod.build import build
 from sdglod.project import load_project
+
+pytestmark = pytest.mark.usefixtures("loopback_without_proxy")
 
 MINI = Path(__file__).parent / "fixtures" / "mini-project"
 MEMORY_MB = 300
@@ -38,12 +39,6 @@ HUGE = """SELECT ?x WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i
   BIND(CONCAT(?b2, ?b2, ?b2, ?b2, ?b2, ?b2, ?b2, ?b2, ?b2, ?b2) AS ?b3)
   BIND(CONCAT(?b3, ?b3, ?b3, ?b3, ?b3, ?b3, ?b3, ?b3, ?b3, ?b3) AS ?b4)
   BIND(CONCAT(?b4, ?b4, ?b4, ?b4, ?b4, ?b4, ?b4, ?b4, ?b4, ?b4) AS ?x) }"""
-
-
-@pytest.fixture(autouse=True)
-def _loopback_without_proxy(monkeypatch):
-    for name in ("no_proxy", "NO_PROXY"):
-        monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +61,6 @@ def client(server):
         yield client
 
 
-def workers_of(server: SdglodServer) -> set[int]:
-    """The query worker processes of the server (its children: one HTTP process here)."""
-    assert server.process is not None
-    children: set[int] = set()
-    for task in Path(f"/proc/{server.process.pid}/task").iterdir():
-        children |= {int(pid) for pid in (task / "children").read_text().split()}
-    return children
-
-
 def until_ready(client: httpx.Client) -> dict:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -86,7 +72,7 @@ def until_ready(client: httpx.Client) -> dict:
 
 
 def test_a_query_over_the_memory_limit_is_507_and_its_worker_replaced(server, client):
-    before = workers_of(server)
+    before = server.query_workers()
     assert len(before) == sum(lane["workers"] for lane in until_ready(client)["lanes"].values())
     response = client.post("/sparql", data={"query": HUGE})
     assert response.status_code == 507
@@ -95,7 +81,7 @@ def test_a_query_over_the_memory_limit_is_507_and_its_worker_replaced(server, cl
     assert error["code"] == "memory-limit"
     assert f"{MEMORY_MB} MB" in error["message"] and error["hint"]
     until_ready(client)
-    after = workers_of(server)
+    after = server.query_workers()
     assert len(after) == len(before)
     assert len(before - after) == 1  # the worker that ran it is gone, a fresh one in its place
     ask = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})

@@ -25,6 +25,8 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from sdglod.build import build
 from sdglod.project import load_project
 
+pytestmark = pytest.mark.usefixtures("loopback_without_proxy")
+
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 HT = "http://www.w3.org/2011/http#"
 CNT = "http://www.w3.org/2011/content#"
@@ -38,12 +40,6 @@ RESULT_TYPES = {
     "text/tab-separated-values",
 }
 RDF_TYPES = {"text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"}
-
-
-@pytest.fixture(autouse=True)
-def _loopback_without_proxy(monkeypatch):
-    for name in ("no_proxy", "NO_PROXY"):
-        monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1"])))
 
 
 @pytest.fixture(scope="module")

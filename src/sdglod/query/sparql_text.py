@@ -9,11 +9,12 @@ to bind parameters on an endpoint that has no substitution API.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
+
+from ..memo import remembered
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 PAGED_AWAY = ("LIMIT", "OFFSET", "VALUES")  # top-level keywords after WHERE that paging avoids
@@ -52,23 +53,9 @@ _TOKEN = re.compile(
 )
 
 
-REMEMBERED_LENGTH = 8192  # longest text whose reading is remembered (256 of each: ~2 MiB)
-_Read = TypeVar("_Read")
-
-
-def remembered(read: Callable[[str], _Read]) -> Callable[[str], _Read]:
-    """``read`` (a pure function of a text, with an immutable answer), remembering its answers
-    for the last 256 texts of up to :data:`REMEMBERED_LENGTH` characters. The server reads the
-    same few texts over and over (canned and page queries: every request tokenized each one
-    two or three times, 0.5 ms a query); longer texts are read anew, so that a client's
-    megabyte queries cannot fill the memory."""
-    cached = functools.lru_cache(maxsize=256)(read)
-
-    @functools.wraps(read)
-    def reading(text: str) -> _Read:
-        return cached(text) if len(text) <= REMEMBERED_LENGTH else read(text)
-
-    return reading
+# The server tokenized each canned or page query two or three times a request (0.5 ms a
+# query): the readings of the last 256 texts of up to 8 KB (~2 MiB of each) are remembered.
+_remembered = remembered(max_length=8192)
 
 
 class SparqlTextError(ValueError):
@@ -110,7 +97,7 @@ def _keyword(token: Token) -> str | None:
     return token.text.upper() if token.kind == "word" and ":" not in token.text else None
 
 
-@remembered
+@_remembered
 def _after_prologue(text: str) -> Token | None:
     """The first token after the ``BASE`` and ``PREFIX`` declarations."""
     expect_iri = False
@@ -156,7 +143,7 @@ def check_group(text: str) -> None:
         raise SparqlTextError("a '{' is not closed")
 
 
-@remembered
+@_remembered
 def is_update(text: str) -> bool:
     """Whether ``text`` is a SPARQL Update request rather than a query."""
     return operation(text) in UPDATE_KEYWORDS
@@ -200,7 +187,7 @@ def projection(text: str) -> set[str] | None:
     return names
 
 
-@remembered
+@_remembered
 def where_group_start(text: str) -> int:
     """Offset just after the ``{`` that opens the outermost WHERE group."""
     stream = tokens(text)
@@ -342,7 +329,7 @@ def service_endpoints(text: str) -> list[str | None]:
     return [endpoint for endpoint, _ in service_clauses(text)]
 
 
-@remembered
+@_remembered
 def service_clauses(text: str) -> tuple[tuple[str | None, int], ...]:
     """Each ``SERVICE`` clause's endpoint (as :func:`service_endpoints`) and the offset of
     its keyword in ``text``."""
@@ -377,7 +364,7 @@ class DatasetClause(NamedTuple):
     graph: str | None
 
 
-@remembered
+@_remembered
 def dataset_clauses(text: str) -> tuple[DatasetClause, ...]:
     """The ``FROM`` and ``FROM NAMED`` clauses of a query. (Only a query's top level has them:
     a sub-query cannot.)"""

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
+
+from ..memo import remembered
 
 Term = NamedNode | BlankNode | Literal | Triple
 
 
-REMEMBERED_LENGTH = 2048  # the longest text whose term is remembered (1,024 of them)
-
-
+# Every job's parameters come this way, the same few again and again; terms are values.
+@remembered(max_length=2048, entries=1024)
 def term_from_ntriples(text: str) -> Term:
     """The term written ``text`` in N-Triples (``<iri>``, ``"literal"@lv``, ``_:b``); a
     ``ValueError`` if it is not one term."""
-    # Every job's parameters come this way, the same few again and again; terms are values.
-    return _remembered(text) if len(text) <= REMEMBERED_LENGTH else _read_term(text)
-
-
-def _read_term(text: str) -> Term:
     try:
         triples = list(parse(f"<urn:s> <urn:p> {text} .", format=RdfFormat.N_TRIPLES))
     except SyntaxError as err:
@@ -27,6 +21,3 @@ def _read_term(text: str) -> Term:
     if len(triples) != 1:
         raise ValueError(f"not one RDF term: {text!r}")
     return triples[0].object
-
-
-_remembered = lru_cache(maxsize=1024)(_read_term)

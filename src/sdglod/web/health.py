@@ -47,8 +47,8 @@ async def health(request: Request) -> Response:
             "triples": runtime.triples,
         },
         "lanes": lanes,
-        "busy": sum(lane["busy"] for lane in lanes.values()),
-        "queued": sum(lane["queued"] for lane in lanes.values()),
+        "busy": pool.busy,  # lookups in the server process included
+        "queued": pool.waiting,
         "builds_switched": getattr(follower, "switches", 0),
         "uptime": round(time.monotonic() - STARTED, 1),
     }

@@ -112,7 +112,10 @@ class Runtime:
     graph_sizes: dict[str, int] = field(default_factory=dict)
     users: int = 0  # requests in flight on this runtime (see follow.PinRuntime)
     query_examples: dict[str, str] | None = None  # the query page's examples (app._examples)
-    replies: AnswerCache[Reply] = field(default_factory=lambda: AnswerCache(0))  # replay.py
+    replies: AnswerCache[Reply] = field(init=False)  # whole answers (replay.py), as many
+
+    def __post_init__(self) -> None:
+        self.replies = AnswerCache(self.config.cache_entries)
 
     @classmethod
     def load(cls, config: ServerConfig) -> Runtime:
@@ -137,7 +140,6 @@ class Runtime:
             vocabulary=vocabulary,
             pool=pool_for(setup, config),
             cache=AnswerCache(config.cache_entries),
-            replies=AnswerCache(config.cache_entries),
             tag=hashlib.sha256(content.encode()).hexdigest()[:16],
             graph_sizes=dict(manifest.graphs),
         )
@@ -158,7 +160,6 @@ class Runtime:
             vocabulary=vocabulary,
             pool=remote_pool_for(config.backend, vocabulary, config, project_graphs(project)),
             cache=AnswerCache(config.cache_entries),
-            replies=AnswerCache(config.cache_entries),
             tag="",  # set in start(), from what the store holds
         )
 

@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
+from typing import Any
 
 from .in_process import InProcessRunner
 from .jobs import LANES, PAGES, USER, QueryAnswer, QueryJob, QueryRunner, QueueFull
@@ -74,7 +75,8 @@ class Lanes:
 
     @property
     def waiting(self) -> int:
-        return sum(runner.waiting for runner in self.runners.values())
+        here = self.in_process.waiting if self.in_process is not None else 0
+        return here + sum(runner.waiting for runner in self.runners.values())
 
     @property
     def size(self) -> int:
@@ -117,9 +119,10 @@ class Lanes:
         """The worker processes of one lane (tests check which lane a job ran in)."""
         return self.runners[lane].pids()
 
-    def stats(self) -> dict[str, dict[str, int]]:
-        """Per lane: its workers (or slots), how many are busy, how many jobs wait."""
-        found = {
+    def stats(self) -> dict[str, dict[str, Any]]:
+        """Per lane: its workers (or slots), how many are busy, how many jobs wait; for the
+        pages lane, its lookup threads too."""
+        found: dict[str, dict[str, Any]] = {
             lane: {"workers": runner.size, "busy": runner.busy, "queued": runner.waiting}
             for lane, runner in self.runners.items()
         }
