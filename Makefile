@@ -2,14 +2,15 @@
 # canned queries and the pages on http://127.0.0.1:8000/) and `make test`.
 # Each creates .venv and installs sdglod with its dependencies on first use; `make test` also
 # installs Debian's chromium for the browser tests, and Virtuoso, nginx and Apache for the tests
-# against real stores and web servers, when they are missing (as root, as on CI).
+# against real stores and web servers, when they are missing (as root, as on CI), and the
+# reference LDES client from npm (tests/node) for the event stream's tests.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve build test lint chromium servers clean bench
+.PHONY: serve build test lint chromium servers node-tools clean bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ serve: $(INSTALLED)
 build: $(INSTALLED)
 	$(BIN)/sdglod build
 
-test: $(INSTALLED) chromium servers
+test: $(INSTALLED) chromium servers node-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -53,6 +54,14 @@ chromium:
 	    echo "chromium is missing: run 'sudo apt-get install chromium' (or SDGLOD_SKIP_BROWSER=1)"; \
 	  fi; \
 	}
+
+# Real clients from npm the tests run (tests/node/package.json, versions pinned by its lock
+# file): the reference LDES client. Installed with the machine's Node.js on first use.
+NODE_TOOLS := tests/node/node_modules/.package-lock.json
+node-tools: $(NODE_TOOLS)
+$(NODE_TOOLS): tests/node/package.json tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Real engines and web servers the tests start on loopback: Virtuoso (a second SPARQL store
 # beside Oxigraph's server), nginx and Apache (the static export's rules). Installed as root,

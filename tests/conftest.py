@@ -17,7 +17,7 @@ from sdglod.project import Project, load_project
 from sdglod.rdf.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("sdglod.toml", "ontology", "data", "shapes", "queries")
+PROJECT_PARTS = ("sdglod.toml", "releases.jsonl", "ontology", "data", "shapes", "queries")
 FIXTURES = REPO / "tests" / "fixtures"
 
 

@@ -32,10 +32,11 @@ class SdglodServer:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self, attempts: int = 3) -> SdglodServer:
+    def start(self, attempts: int = 3, port: int | None = None) -> SdglodServer:
+        """Start on ``port`` (one attempt), or on a free port (``attempts`` tries)."""
         sdglod = str(Path(sys.executable).with_name("sdglod"))
-        for _ in range(attempts):
-            self.port = free_port()
+        for _ in range(1 if port else attempts):
+            self.port = port or free_port()
             port = str(self.port)
             with self.log.open("ab") as log:
                 self.process = subprocess.Popen(

@@ -25,7 +25,7 @@ STAGES: list[tuple[str, ...]] = [
     ("sdglod.project",),
     ("sdglod.rdf",),
     ("sdglod.validation",),
-    ("sdglod.describe",),
+    ("sdglod.describe", "sdglod.releases"),
     ("sdglod.manifest", "sdglod.build"),
     ("sdglod.query",),
     ("sdglod.publish", "sdglod.web"),

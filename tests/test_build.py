@@ -45,6 +45,8 @@ def test_build_writes_store_dumps_and_graphs(project_dir):
         "catalog.ttl",
         "catalog.jsonld",
         "dataset.schema.jsonld",
+        # The event stream in one file, once the project has a release log.
+        *(["ldes.ttl"] if (project_dir / "releases.jsonl").is_file() else []),
     }
     manifest = current_build(load_project(project_dir)).manifest
     assert set(manifest.graphs) == {

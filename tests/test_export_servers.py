@@ -25,7 +25,7 @@ from webservers import SERVERS, WebServer
 
 from sdglod.rdf.formats import RDF_FORMATS, RESULT_FORMATS
 from sdglod.web.downloads import DUMP_MEDIA
-from sdglod.web.export import export_static
+from sdglod.web.export import STREAM_FILES, export_static
 from sdglod.web.runtime import content_type
 from sdglod.web.security import SECURITY_HEADERS
 
@@ -274,6 +274,25 @@ def test_every_file_of_the_export_is_served_with_its_type(client, site):
             continue
         problems += type_problems(answer, expected_media(file)) + header_problems(answer)
     assert not problems, "\n".join(problems)
+
+
+def test_the_event_stream_is_served_at_its_own_addresses_by_accept(client, site, built):
+    releases = built[1].manifest.releases
+    assert releases, "the project has no release: run `sdglod release` and commit the log"
+    names = {"/ldes": "stream", "/ldes/view": "view"}
+    names.update({f"/ldes/release/{r.number}": f"release/{r.number}" for r in releases})
+    for path, name in names.items():
+        for accept, suffix in (("text/turtle", "ttl"), ("application/ld+json", "jsonld")):
+            file = site / STREAM_FILES / f"{name}.{suffix}"
+            for asked, how in ((path, accept), (f"{path}.{suffix}", "*/*")):
+                answer = get(client, asked, how)
+                assert answer.status_code == 200, (asked, how)
+                assert answer.content == file.read_bytes(), (asked, how)
+                problems = type_problems(answer, DOCUMENT_MEDIA[suffix]) + header_problems(answer)
+                assert not problems, (asked, problems)
+    context = get(client, "/ldes/context.jsonld")
+    assert context.status_code == 200
+    assert context.content == (site / STREAM_FILES / "context.jsonld").read_bytes()
 
 
 # --- what is not the site ---------------------------------------------------------------------

@@ -383,6 +383,10 @@ def test_every_command_of_the_walkthrough_is_real():
             assert "SDGLOD_UPDATE_FIXTURES" in (REPO / words[2]).read_text(encoding="utf-8")
         elif words[:2] == ["git", "diff"]:
             assert (REPO / words[2]).is_dir()
+        elif words[:2] == ["git", "add"]:
+            assert (REPO / words[2]).is_file()
+        elif words[:2] == ["git", "commit"]:
+            assert words[2] == "-m" and len(words) == 4
         else:
             assert words == ["make", "test"]
             assert re.search(r"^test:", (REPO / "Makefile").read_text(), re.M)

@@ -7,8 +7,8 @@ turns out slow gets its timeout answer while cheap requests go on, and runs in a
 the time limit kills it) from then on.
 
 A repeated request for a cached answer is replayed whole: the same status, headers and body as
-the first time, for the same ``Accept``, ``Accept-Language``, ``Accept-Encoding`` and ``Origin``
-only. A real ``sdglod serve`` over a copy of the tests' mini project.
+the first time, for the same ``Accept``, ``Accept-Language``, ``Accept-Encoding``, ``Origin``
+and ``Accept-Profile`` only. A real ``sdglod serve`` over a copy of the tests' mini project.
 """
 
 from __future__ import annotations
@@ -267,6 +267,7 @@ ASKED = st.fixed_dictionaries(
                 MINI_PAGE,  # over 1 KB: compressed when the client accepts gzip
                 "/queries/events",
                 f"/{READING_WEEK}",
+                f"/{READING_WEEK}.ttl",  # in a profile by Accept-Profile
                 "/queries/slow-lookup.json?resource=nothing%20here",
             ]
         ),
@@ -277,6 +278,9 @@ ASKED = st.fixed_dictionaries(
         "encoding": st.sampled_from([None, "gzip", "identity"]),
         "origin": st.sampled_from([None, "https://elsewhere.example"]),
         "language": st.sampled_from([None, "lv", "en"]),
+        "profile": st.sampled_from(
+            [None, "<http://schema.org/>", "full", "schema;q=0.5, full;q=0.9", "<urn:x:none>"]
+        ),
     }
 )
 
@@ -309,6 +313,7 @@ def test_no_replayed_answer_differs_from_the_answer_made_anew(cached, never_repl
                     ("Accept-Encoding", request["encoding"]),
                     ("Origin", request["origin"]),
                     ("Accept-Language", request["language"]),
+                    ("Accept-Profile", request["profile"]),
                 )
                 if value is not None
             }
@@ -323,5 +328,6 @@ def test_no_replayed_answer_differs_from_the_answer_made_anew(cached, never_repl
                 "vary",
                 "link",
                 "location",
+                "content-profile",
             ):
                 assert got.headers.get(name) == made.headers.get(name), (path, headers, name)

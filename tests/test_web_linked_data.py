@@ -19,9 +19,10 @@ from starlette.testclient import TestClient
 
 from sdglod.build import build
 from sdglod.project import load_project
+from sdglod.releases.log import ReleaseLog
 from sdglod.web.app import create_app
 from sdglod.web.config import ServerConfig
-from sdglod.web.export import export_static
+from sdglod.web.export import STREAM_FILES, export_static
 
 BASE = "https://w3id.org/sdglod/"
 EVENT = "/id/event/baltic-sdg-2021"
@@ -257,7 +258,7 @@ def test_dumps_with_etag_last_modified_304_and_gzip(client, built):
     assert client.get("/dumps/../sdglod.toml").status_code == 404
 
 
-def test_sitemap_and_robots(client, store):
+def test_sitemap_and_robots(client, store, built):
     robots = client.get("/robots.txt").text
     assert f"Sitemap: {BASE}sitemap.xml" in robots  # the public URL: by default the base IRI
     tree = ET.fromstring(client.get("/sitemap.xml").content)
@@ -265,11 +266,29 @@ def test_sitemap_and_robots(client, store):
     locations = [e.text for e in tree.findall("s:url/s:loc", ns)]
     assert f"{BASE}id/event/baltic-sdg-2021.html" in locations
     assert len(locations) == len(minted(store, BASE)) + 2
-    # Every page is as recent as the data: the date the dataset description gives.
-    (modified,) = store.query(
-        "SELECT ?d { ?x a <http://schema.org/Dataset> ; <http://purl.org/dc/terms/modified> ?d }"
-    )
-    assert {e.text for e in tree.findall("s:url/s:lastmod", ns)} == {modified["d"].value}
+    dates = {
+        e.findtext("s:loc", namespaces=ns): e.findtext("s:lastmod", namespaces=ns)
+        for e in tree.findall("s:url", ns)
+    }
+    project = built[0]
+    log = ReleaseLog.read(project.release_log, project.base)
+    if not log.releases:
+        # Every page is as recent as the data: the date the dataset description gives.
+        (modified,) = store.query(
+            "SELECT ?d { ?x a <http://schema.org/Dataset> ; "
+            "<http://purl.org/dc/terms/modified> ?d }"
+        )
+        assert set(dates.values()) == {modified["d"].value}
+        return
+    # Each resource's page is dated by the last release that changed it (or its #parts), the
+    # landing page and the query list by the last release.
+    changed: dict[str, str] = {}
+    for release in log.releases:
+        for change in release.changes:
+            changed[change.iri.partition("#")[0]] = release.time
+    assert dates.pop(BASE) == dates.pop(f"{BASE}queries") == log.releases[-1].time
+    for location, lastmod in dates.items():
+        assert lastmod == changed.get(location.removesuffix(".html")), location
 
 
 # --- the crawl ---------------------------------------------------------------------------------
@@ -323,6 +342,9 @@ def assert_every_link_is_a_file(folder) -> None:
                 continue
             path = unquote(urlsplit(target).path)
             file = folder / path.lstrip("/")
+            stream = re.fullmatch(r"/ldes(?:/(view|release/[0-9]+))?", path)
+            if stream:  # the server rules serve these from ldes-pages/ (test_export_servers)
+                file = folder / STREAM_FILES / f"{stream.group(1) or 'stream'}.ttl"
             if path.endswith("/"):
                 file = file / "index.html"
             assert file.is_file(), f"{where} links to {href}, which the export does not have"

@@ -79,11 +79,12 @@ class WebServer:
     def command(self, config: Path) -> list[str]:
         raise NotImplementedError
 
-    def start(self, attempts: int = 3) -> WebServer:
-        """Start on a free port and wait until it answers; retry if the port was taken."""
+    def start(self, attempts: int = 3, port: int | None = None) -> WebServer:
+        """Start on ``port`` (one attempt), or on a free port, retrying if it was taken; wait
+        until it answers."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for _ in range(attempts):
-            self.port = free_port()
+        for _ in range(1 if port else attempts):
+            self.port = port or free_port()
             with self.log.open("ab") as log:
                 self.process = subprocess.Popen(
                     self.command(self.config()),

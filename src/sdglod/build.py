@@ -30,9 +30,12 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pyoxigraph import RdfFormat, serialize
+
+from .describe.facts import ReleaseFacts, stream_file
 from .describe.framing import FRAMED_DUMP, write_framed
 from .describe.write import write_descriptions
 from .errors import NoBuildError, ProjectError
@@ -40,6 +43,7 @@ from .manifest import (
     MANIFEST_FILE,
     BuildManifest,
     DumpRecord,
+    ReleaseRecord,
     SourceRecord,
     ValidationRecord,
     read_manifest,
@@ -50,12 +54,17 @@ from .rdf.jsonld import build_context
 from .rdf.sources import Sources, load_sources
 from .rdf.store import Store, StoreWriter
 from .rdf.writer import Dumper, file_digest
+from .releases.descriptions import describe_resources
+from .releases.log import Release, ReleaseLog
+from .releases.stream import STREAM_PREFIXES, stream_documents, write_stream
 from .validation.report import Report, ValidationFailed
 from .validation.report_formats import render, write_published_report
 from .validation.validate import Shapes, load_shapes, validate
 from .version import __version__
 
 LEASE_FILE = "lease"
+STREAM_FOLDER = "ldes"  # the event stream's documents, beside the store and dist/
+STREAM_DUMP = "ldes"  # dist/ldes.ttl: the whole stream in one document
 LEASE_ATTEMPTS = 20  # times to follow ``current`` while builds replace it under a reader
 
 
@@ -84,6 +93,12 @@ class Build:
     folder: Path
     manifest: BuildManifest
     lease: Lease | None = field(default=None, compare=False, repr=False)
+    recorded: Release | None = field(default=None, compare=False)  # the release it made
+
+    @property
+    def stream_path(self) -> Path:
+        """The event stream's documents (``ldes/``), if the project has releases."""
+        return self.folder / STREAM_FOLDER
 
     @property
     def id(self) -> str:
@@ -113,8 +128,18 @@ class Build:
         return Dumper(store.quads(), dict(manifest.prefixes), dict(manifest.context))
 
 
-def build(project: Project, validate_first: bool = True, strict: bool = False) -> Build:
+def build(
+    project: Project,
+    validate_first: bool = True,
+    strict: bool = False,
+    release_time: str | None = None,
+) -> Build:
     """Validate and build ``project``, and make the result the current build.
+
+    With ``release_time`` the build is also a release (``sdglod release``): what changed since
+    the last release is recorded at that time, in the build's event stream and, once the build
+    is the current one, in the project's release log. ``Build.recorded`` is then that release,
+    or None if nothing changed.
 
     Violations of the shapes (and warnings too if ``strict``) stop the build before anything is
     published, raising :class:`ValidationFailed`; ``validate_first=False`` skips validation (for
@@ -128,9 +153,12 @@ def build(project: Project, validate_first: bool = True, strict: bool = False) -
         prune(project)
         folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds))
         try:
-            new = _build_into(project, folder, validate_first, strict)
-            new = Build(folder, new.manifest, Lease(folder))
+            new = _build_into(project, folder, validate_first, strict, release_time)
+            new = Build(folder, new.manifest, Lease(folder), new.recorded)
             _switch_current(project.state_dir, folder)
+            if new.recorded is not None:
+                # Only a build that is published records its release.
+                ReleaseLog.read(project.release_log, project.base).append(new.recorded)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -139,9 +167,18 @@ def build(project: Project, validate_first: bool = True, strict: bool = False) -
     return new
 
 
-def _build_into(project: Project, folder: Path, validate_first: bool, strict: bool) -> Build:
+# long: the build's steps in order, each a call
+def _build_into(
+    project: Project,
+    folder: Path,
+    validate_first: bool,
+    strict: bool,
+    release_time: str | None = None,
+) -> Build:
     """Write the store, dumps, descriptions and manifest of a build into ``folder``."""
     dist = folder / "dist"
+    # The log first: a damaged one stops the build before the work.
+    log = ReleaseLog.read(project.release_log, project.base)
     sources, checked, dumper, dumps = _store_and_dumps(project, folder, validate_first, strict)
     store = Store.open(folder / "store")
     validation = None
@@ -153,6 +190,18 @@ def _build_into(project: Project, folder: Path, validate_first: bool, strict: bo
         )
     graphs = store.graph_sizes()
     dumps[FRAMED_DUMP] = write_framed(dumper.triples, dumper.context, dist)
+    release = None
+    if release_time is not None:
+        descriptions = describe_resources(dumper.triples, project.base)
+        release = log.next_release(descriptions, release_time)
+        if release is not None:
+            log = replace(log, releases=(*log.releases, release))
+    releases, stream_dump = _write_stream(log, dumper, project, folder)
+    released = None
+    if stream_dump is not None:
+        dumps[STREAM_DUMP] = stream_dump
+        stream = stream_file(STREAM_DUMP, stream_dump)
+        released = ReleaseFacts(releases[0].time, releases[-1].time, stream)
     dumps.update(
         write_descriptions(
             store,
@@ -163,6 +212,7 @@ def _build_into(project: Project, folder: Path, validate_first: bool, strict: bo
             dumps=dumps,
             folder=dist,
             framed=FRAMED_DUMP,
+            releases=released,
         )
     )
     manifest = BuildManifest(
@@ -183,10 +233,28 @@ def _build_into(project: Project, folder: Path, validate_first: bool, strict: bo
             for name, path in dumps.items()
         },
         validation=validation,
+        releases=releases,
     )
     del dumper, store  # closes the store, so that readers can open it
     manifest.write(folder)
-    return Build(folder, manifest)
+    return Build(folder, manifest, recorded=release)
+
+
+def _write_stream(
+    log: ReleaseLog, dumper: Dumper, project: Project, folder: Path
+) -> tuple[tuple[ReleaseRecord, ...], Path | None]:
+    """The event stream of ``log`` into ``folder/ldes`` and, as one document, into
+    ``dist/ldes.ttl``: its releases and the dump (nothing without releases)."""
+    documents = stream_documents(log)
+    if documents is None:
+        return (), None
+    write_stream(documents, dumper.prefixes, project.vocab, project.base, folder / STREAM_FOLDER)
+    path = folder / "dist" / f"{STREAM_DUMP}.ttl"
+    with path.open("wb") as out:
+        prefixes = {**dumper.prefixes, **STREAM_PREFIXES}
+        serialize(documents.all_triples(), out, RdfFormat.TURTLE, prefixes=prefixes)
+    records = tuple(ReleaseRecord(r.number, r.time, len(r.changes)) for r in log.releases)
+    return records, path
 
 
 def _store_and_dumps(

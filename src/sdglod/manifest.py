@@ -36,6 +36,15 @@ class DumpRecord:
 
 
 @dataclass(frozen=True)
+class ReleaseRecord:
+    """A release of the release log, as the build's event stream holds it."""
+
+    number: int
+    time: str
+    members: int
+
+
+@dataclass(frozen=True)
 class ValidationRecord:
     """The outcome of the validation that let the build through."""
 
@@ -58,6 +67,7 @@ class BuildManifest:
     triples: int = 0  # of the union of all graphs
     dumps: Mapping[str, DumpRecord] = field(default_factory=dict)
     validation: ValidationRecord | None = None  # None: built with --skip-validation
+    releases: tuple[ReleaseRecord, ...] = ()  # of the event stream, oldest first
 
     @property
     def validated(self) -> bool:
@@ -81,6 +91,7 @@ class BuildManifest:
         document["graphs"] = dict(self.graphs)
         document["triples"] = self.triples
         document["dumps"] = {name: asdict(d) for name, d in self.dumps.items()}
+        document["releases"] = [asdict(r) for r in self.releases]
         return json.dumps(document, indent=2) + "\n"
 
     @classmethod
@@ -99,6 +110,7 @@ class BuildManifest:
                 triples=int(data["triples"]),
                 dumps={n: DumpRecord(**d) for n, d in data["dumps"].items()},
                 validation=None if validation is None else ValidationRecord(**validation),
+                releases=tuple(ReleaseRecord(**r) for r in data.get("releases", [])),
             )
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
             raise ValueError(f"not a build manifest: {err}") from None

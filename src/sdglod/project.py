@@ -30,6 +30,7 @@ CONFIG_NAME = "sdglod.toml"
 DEFAULT_BASE = "https://w3id.org/sdglod/"
 DEFAULT_VOCAB = SCHEMA
 BASE_ENV = "SDGLOD_BASE"
+DEFAULT_RELEASE_LOG = "releases.jsonl"
 # Folders whose RDF files must each belong to a graph: a file nobody assigned is a mistake.
 SOURCE_FOLDERS = ("ontology", "data")
 RDF_SUFFIXES = (".ttl", ".nt")
@@ -69,6 +70,12 @@ class Project:
     areas: tuple[GraphArea, ...]
     vocab: str = DEFAULT_VOCAB
     prefixes: dict[str, str] = field(default_factory=dict)
+    releases: str = DEFAULT_RELEASE_LOG  # the release log, relative to the root
+
+    @property
+    def release_log(self) -> Path:
+        """The release log (``sdglod release`` appends to it; kept under version control)."""
+        return self.root / self.releases
 
     @property
     def config_path(self) -> Path:
@@ -205,7 +212,21 @@ def load_project(root: Path | None = None, base: str | None = None) -> Project:
         areas=areas,
         vocab=vocab,
         prefixes=_prefixes(config),
+        releases=_release_log(config),
     )
+
+
+def _release_log(config: _Config) -> str:
+    """The ``releases`` key: a file of the project, given relative to its folder."""
+    value = config.get("releases", str, DEFAULT_RELEASE_LOG)
+    parts = Path(value).parts
+    if not value or Path(value).is_absolute() or ".." in parts or "\0" in value:
+        raise ProjectError(
+            f"`releases` is {value!r}, not a file inside the project",
+            config.where("releases"),
+            f'give a path relative to the project folder, e.g. releases = "{DEFAULT_RELEASE_LOG}"',
+        )
+    return value
 
 
 def _prefixes(config: _Config) -> dict[str, str]:

@@ -1,8 +1,10 @@
-"""``sdglod build``, ``dump`` and ``info``: make a build, and read what it holds."""
+"""``sdglod build``, ``release``, ``dump`` and ``info``: make a build (and a release), and
+read what it holds."""
 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ import click
 from ..build import build as run_build
 from ..build import current_build
 from ..rdf.formats import RDF_FORMATS, rdf_format
+from ..releases.log import format_time, parse_time
 from .group import cli, project_of
 from .output import OUTPUT_FILE, standard_output, write_output
 
@@ -47,6 +50,46 @@ def build(ctx: click.Context, strict: bool, skip_validation: bool) -> None:
         )
     else:
         click.secho("not validated (--skip-validation): no validation report published", err=True)
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Refuse to release on SHACL warnings too.")
+@click.option(
+    "--time",
+    "moment",
+    metavar="YYYY-MM-DDTHH:MM:SSZ",
+    help="The release's time, in UTC (default: now). Must be after the last release.",
+)
+@click.pass_context
+def release(ctx: click.Context, strict: bool, moment: str | None) -> None:
+    """Build, and record what changed since the last release in the release log.
+
+    The release log (releases.jsonl, kept under version control) gives the event stream at
+    /ldes its members and the sitemap its dates. A release of an unchanged build adds nothing.
+    """
+    project = project_of(ctx)
+    if moment is None:
+        when = format_time(datetime.now(timezone.utc))
+    elif parse_time(moment) is None:
+        raise click.BadParameter(
+            f"{moment!r} is not a time in UTC such as 2026-11-27T10:00:00Z", param_hint="--time"
+        )
+    else:
+        when = moment
+    made = run_build(project, strict=strict, release_time=when)
+    recorded = made.recorded
+    log = project.release_log.relative_to(project.root)
+    if recorded is None:
+        last = made.manifest.releases[-1] if made.manifest.releases else None
+        since = f" since release {last.number} ({last.time})" if last else ""
+        click.echo(f"nothing changed{since}: {log} is unchanged")
+        return
+    deleted = sum(change.deleted for change in recorded.changes)
+    click.echo(
+        f"release {recorded.number} at {recorded.time}: {len(recorded.changes) - deleted} "
+        f"resources changed or new, {deleted} gone; added to {log}"
+    )
+    click.echo(f"commit {log} with the data: the event stream is made from it")
 
 
 @cli.command()
@@ -88,3 +131,8 @@ def info(ctx: click.Context) -> None:
     click.echo("sources")
     for path, source in manifest.sources.items():
         click.echo(f"  {source.triples:>8}  {path}  -> {source.graph}")
+    if manifest.releases:
+        last = manifest.releases[-1]
+        click.echo(f"releases {len(manifest.releases)} (the last, {last.number}, at {last.time})")
+    else:
+        click.echo("releases none (`sdglod release` records one)")

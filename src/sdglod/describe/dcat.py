@@ -1,6 +1,10 @@
 """The DCAT-AP 3.0.1 catalogue record (``catalog.ttl`` and ``catalog.jsonld``): the catalogue,
 the dataset, a distribution per dump and the SPARQL endpoint and canned-query API as data
 services, with what DCAT-AP's shapes check stated in the record itself.
+
+Where DCAT-AP wants a concept of an EU authority table (a country, a data theme), the record
+names it only where the data does (the editors' skos:exactMatch of a country, their dcat:theme
+of the dataset): a country without such a match keeps its own IRI, and no theme is guessed.
 """
 
 from __future__ import annotations
@@ -25,8 +29,19 @@ from ..rdf.namespaces import (
     SPDX,
     VCARD,
 )
-from .authorities import EU_AUTHORITY, EU_LANGUAGES, IANA_MEDIA_TYPES
-from .facts import DatasetFacts, DumpFile
+from .authorities import (
+    EU_AUTHORITY,
+    EU_COUNTRY_TABLE,
+    EU_DATA_THEME_TABLE,
+    EU_DATA_THEME_TABLE_TITLE,
+    EU_LANGUAGES,
+    IANA_MEDIA_TYPES,
+    LDES_SPECIFICATION,
+    LDES_TITLE,
+    eu_country,
+    eu_data_theme,
+)
+from .facts import DatasetFacts, DumpFile, ReleaseFacts, Resource
 from .graph import Graph, typed
 from .public_urls import PublicUrls
 from .texts import by_language, texts
@@ -66,8 +81,16 @@ class _CatalogBuilder:
         self.licence = next((lic.value for lic in licences if isinstance(lic, NamedNode)), None)
         self.rights = f"{self.catalog}#rights" if facts.dataset.literals(DCT + "rights") else None
         self.contact = f"{self.catalog}#contact-point" if _contact_details(facts) else None
+        # Each country by the EU country-table concept the editors matched it with, if any.
+        self.places = {
+            c.iri: eu_country(c.iris(SKOS + "exactMatch")) or c.iri for c in facts.countries
+        }
+        # The editors' EU data themes; any other theme (only in data that failed validation)
+        # is left out, as a concept DCAT-AP cannot check.
+        labels = {iri: eu_data_theme(iri) for iri in facts.dataset.iris(DCAT + "theme")}
+        self.themes = {iri: label for iri, label in labels.items() if label}
 
-    def build(self, dumps: Iterable[DumpFile]) -> list[Quad]:
+    def build(self, dumps: Iterable[DumpFile], releases: ReleaseFacts | None) -> list[Quad]:
         services = [
             _Service(
                 "sparql-endpoint",
@@ -84,10 +107,17 @@ class _CatalogBuilder:
                 "OpenAPI Specification 3.1.0",
             ),
         ]
+        if releases is not None:
+            services.append(
+                _Service(
+                    "event-stream", self.urls.ldes, self.urls.ldes, LDES_SPECIFICATION, LDES_TITLE
+                )
+            )
+        self.releases = releases
         self.add_catalog(services)
         self.add_dataset()
         self.add_shared()
-        for dump in dumps:
+        for dump in [*dumps, *([releases.stream] if releases else [])]:
             self.add_distribution(dump)
         for service in services:
             self.add_service(service)
@@ -100,6 +130,11 @@ class _CatalogBuilder:
             g.add(subject, DCT + "publisher", self.publisher.iri)
         if self.licence:
             g.add(subject, DCT + "license", self.licence)
+
+    def issued(self, subject: str) -> None:
+        """Issued at the first release, which the release log dates (none without one)."""
+        if self.releases is not None:
+            self.g.add(subject, DCT + "issued", typed(self.releases.first, "dateTime"))
 
     def add_catalog(self, services: list[_Service]) -> None:
         g, catalog, facts = self.g, self.catalog, self.facts
@@ -116,8 +151,11 @@ class _CatalogBuilder:
         self.published(catalog)
         g.add(catalog, FOAF + "homepage", self.urls.landing_page)
         g.add_all(catalog, DCT + "modified", facts.dataset.literals(DCT + "modified")[:1])
+        self.issued(catalog)
         g.add_all(catalog, DCT + "language", self.language_concepts(self.languages))
-        g.add_all(catalog, DCT + "spatial", [c.iri for c in facts.countries])
+        g.add_all(catalog, DCT + "spatial", self.places.values())
+        if self.themes:
+            g.add(catalog, DCAT + "themeTaxonomy", EU_DATA_THEME_TABLE)
         g.add(catalog, DCAT + "dataset", self.dataset)
         g.add_all(catalog, DCAT + "service", [f"{catalog}#{s.key}" for s in services])
 
@@ -135,13 +173,15 @@ class _CatalogBuilder:
         self.published(ds)
         g.add_all(ds, DCT + "creator", data.iris(DCT + "creator", SCHEMA + "creator"))
         g.add_all(ds, DCT + "modified", data.literals(DCT + "modified")[:1])
+        self.issued(ds)
         version = data.literals(DCAT + "version", OWL + "versionInfo", SCHEMA + "version")
         g.add_all(ds, DCAT + "version", version[:1])
         g.add_all(ds, DCT + "language", self.language_concepts(facts.languages))
         g.add(ds, DCAT + "landingPage", self.urls.landing_page)
         # dct:source would claim the sources are datasets (DCAT-AP's range); they are documents.
         g.add_all(ds, PROV + "wasDerivedFrom", data.iris(DCT + "source"))
-        g.add_all(ds, DCT + "spatial", [c.iri for c in facts.countries])
+        g.add_all(ds, DCT + "spatial", self.places.values())
+        g.add_all(ds, DCAT + "theme", self.themes)
         if facts.period:
             period = f"{self.catalog}#temporal-coverage"
             g.add(ds, DCT + "temporal", period)
@@ -168,8 +208,8 @@ class _CatalogBuilder:
         g, facts = self.g, self.facts
         g.add(self.urls.landing_page, RDF_TYPE, FOAF + "Document")
         for country in facts.countries:
-            g.add(country.iri, RDF_TYPE, DCT + "Location")
-            g.add_all(country.iri, SKOS + "prefLabel", country.literals(SCHEMA + "name"))
+            self.add_place(country)
+        self.add_themes()
         for goal in facts.goals:
             g.add(goal.iri, RDF_TYPE, SKOS + "Concept")
             g.add_all(goal.iri, SKOS + "prefLabel", goal.literals(SKOS + "prefLabel"))
@@ -200,13 +240,41 @@ class _CatalogBuilder:
             g.add_all(self.contact, VCARD + "hasEmail", email)
             g.add_all(self.contact, VCARD + "hasURL", pages)
 
+    def add_place(self, country: Resource) -> None:
+        """A country as a dct:Location with its names: the EU country-table concept the editors
+        matched it with (in that table, and matching our country back), or our own resource."""
+        g, place = self.g, self.places[country.iri]
+        g.add(place, RDF_TYPE, DCT + "Location")
+        g.add_all(place, SKOS + "prefLabel", country.literals(SCHEMA + "name"))
+        if place != country.iri:
+            g.add(place, RDF_TYPE, SKOS + "Concept")
+            g.add(place, SKOS + "inScheme", EU_COUNTRY_TABLE)
+            g.add(place, SKOS + "exactMatch", country.iri)
+
+    def add_themes(self) -> None:
+        """The EU data themes of the dataset, with the English labels of the table, and the
+        table itself as the catalogue's theme taxonomy."""
+        g = self.g
+        for theme, label in self.themes.items():
+            g.add(theme, RDF_TYPE, SKOS + "Concept")
+            g.add(theme, SKOS + "inScheme", EU_DATA_THEME_TABLE)
+            g.add(theme, SKOS + "prefLabel", Literal(label, language="en"))
+        if self.themes:
+            g.add(EU_DATA_THEME_TABLE, RDF_TYPE, SKOS + "ConceptScheme")
+            title = Literal(EU_DATA_THEME_TABLE_TITLE, language="en")
+            g.add(EU_DATA_THEME_TABLE, DCT + "title", title)
+
     def add_distribution(self, dump: DumpFile) -> None:
         g = self.g
         distribution = f"{self.catalog}#distribution-{dump.name}"
         g.add(self.dataset, DCAT + "distribution", distribution)
         g.add(distribution, RDF_TYPE, DCAT + "Distribution")
         g.add(distribution, DCT + "title", Literal(f"{dump.filename} ({dump.label})"))
-        if not dump.whole:
+        stream = self.releases is not None and dump == self.releases.stream
+        if stream:
+            key = "dump-stream"
+            g.add(distribution, DCT + "conformsTo", LDES_SPECIFICATION)
+        elif not dump.whole:
             key = "dump-framed"
         else:
             key = "dump-quads" if dump.keeps_graphs else "dump-triples"
@@ -246,6 +314,9 @@ class _CatalogBuilder:
         g.add(iri, DCAT + "endpointURL", service.endpoint)
         g.add(iri, DCAT + "endpointDescription", service.description)
         g.add(iri, DCAT + "servesDataset", self.dataset)
+        # It serves the dataset: what the dataset is about is what the service gives access to.
+        g.add_all(iri, DCAT + "theme", self.themes)
+        g.add_all(iri, DCAT + "keyword", self.facts.keywords)
         g.add(iri, DCT + "conformsTo", service.standard)
         g.add(service.standard, RDF_TYPE, DCT + "Standard")
         g.add(service.standard, DCT + "title", Literal(service.standard_title, language="en"))
@@ -282,8 +353,13 @@ def _contact_details(facts: DatasetFacts) -> tuple[list[str], list[str]] | None:
     return (mailto, pages) if mailto or pages else None
 
 
-def catalog_graph(facts: DatasetFacts, dumps: Iterable[DumpFile], base: str) -> list[Quad]:
+def catalog_graph(
+    facts: DatasetFacts,
+    dumps: Iterable[DumpFile],
+    base: str,
+    releases: ReleaseFacts | None = None,
+) -> list[Quad]:
     """A DCAT-AP 3.0.1 catalogue record: the catalogue, the dataset, a distribution per dump
     (media type, EU file type, size, SHA-256, licence) and the SPARQL endpoint and the
     canned-query API as data services."""
-    return _CatalogBuilder(facts, base).build(dumps)
+    return _CatalogBuilder(facts, base).build(dumps, releases)

@@ -159,6 +159,31 @@ class DumpFile:
         return cls(name, path.name, media, label, file_type, size, file_digest(path), whole, graphs)
 
 
+@dataclass(frozen=True)
+class ReleaseFacts:
+    """What the release log says of the dataset: when it was first and last released, and
+    the event stream as one file (``dist/ldes.ttl``)."""
+
+    first: str  # xsd:dateTime, UTC
+    last: str
+    stream: DumpFile
+
+
+def stream_file(name: str, path: Path) -> DumpFile:
+    """The event stream in one Turtle document, as a file of the build."""
+    fmt = rdf_format("ttl")
+    return DumpFile(
+        name,
+        path.name,
+        fmt.media_type,
+        fmt.label,
+        EU_FILE_TYPES["ttl"],
+        path.stat().st_size,
+        file_digest(path),
+        whole=False,
+    )
+
+
 def dump_files(dumps: Mapping[str, Path], framed: str | None = None) -> list[DumpFile]:
     """The dumps of a build that describe the data (not the context, report or shapes),
     in the order of the format table, then the framed dump named ``framed``."""

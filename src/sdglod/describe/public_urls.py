@@ -49,6 +49,25 @@ class PublicUrls:
         """The DCAT catalogue: ``dist/catalog.ttl`` or ``dist/catalog.jsonld`` by negotiation."""
         return f"{self.base}catalog"
 
+    @property
+    def ldes(self) -> str:
+        """The Linked Data Event Stream of the releases (``ldes:EventStream``)."""
+        return f"{self.base}ldes"
+
+    @property
+    def ldes_view(self) -> str:
+        """The stream's view: the root node, with a relation to each release's page."""
+        return f"{self.base}ldes/view"
+
+    @property
+    def ldes_context(self) -> str:
+        """The JSON-LD context of the stream's documents, served beside them."""
+        return f"{self.base}ldes/context.jsonld"
+
+    def ldes_release(self, number: int) -> str:
+        """The page of the stream's members of release ``number``."""
+        return f"{self.base}ldes/release/{number}"
+
     def dump(self, filename: str) -> str:
         """Where the file ``filename`` of ``dist/`` is downloaded."""
         return f"{self.base}dumps/{filename}"

@@ -42,6 +42,24 @@ _TEXTS: dict[str, dict[str, str]] = {
         "as the dataset's editors propose: the editors' classification, not a statement of "
         "the sources.",
     },
+    "dump-stream": {
+        "lv": "Izmaiņu plūsma pa laidieniem (LDES) vienā {format} dokumentā: katra resursa "
+        "versijas un dzēšanas, kopš datu kopa pirmo reizi izlaista.",
+        "en": "The change stream by release (LDES) in one {format} document: every "
+        "resource's versions and deletions since the dataset's first release.",
+    },
+    "event-stream-title": {
+        "lv": "Izmaiņu plūsma pa laidieniem (LDES)",
+        "en": "Changes by release (Linked Data Event Stream)",
+    },
+    "event-stream-description": {
+        "lv": "Linked Data Event Stream: katrā laidienā katra mainītā resursa jauna versija "
+        "un dzēsto resursu dzēšanas, lappuse katram laidienam. Ļauj atjaunināt kopiju, "
+        "ielādējot tikai jaunās lappuses.",
+        "en": "A Linked Data Event Stream: for each release, a new version of every resource "
+        "that changed and a deletion for every one that went away, a page per release. A "
+        "copy stays current by fetching only the new pages.",
+    },
     "sparql-endpoint-title": {"lv": "SPARQL galapunkts", "en": "SPARQL endpoint"},
     "sparql-endpoint-description": {
         "lv": "Tikai lasāms SPARQL 1.1 vaicājumu galapunkts visai datu kopai "

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping
 from pyoxigraph import Literal, Quad
 
 from ..rdf.names import compact_iri
-from ..rdf.namespaces import DCT, FOAF, FORMATS, OWL, RDF_TYPE, RDFS, SCHEMA, VOID
+from ..rdf.namespaces import DCT, FOAF, FORMATS, LDES, OWL, RDF_TYPE, RDFS, SCHEMA, TREE, VOID
 from ..rdf.store import Store
-from .authorities import W3C_FORMAT_NAMES
-from .facts import DatasetFacts, DumpFile, Statistics
+from .authorities import LDES_SPECIFICATION, W3C_FORMAT_NAMES
+from .facts import DatasetFacts, DumpFile, ReleaseFacts, Statistics
 from .graph import PREFIXES, Graph, typed
 from .public_urls import PublicUrls
 
@@ -55,10 +55,11 @@ def void_graph(
     dumps: Iterable[DumpFile],
     base: str,
     prefixes: Mapping[str, str],
+    releases: ReleaseFacts | None = None,
 ) -> list[Quad]:
     """The VoID description of a dataset (``facts``, as the data gives them): what it is,
-    its statistics and partitions, where to get it (dumps, SPARQL endpoint), example
-    resources and the vocabularies it uses."""
+    its statistics and partitions, where to get it (dumps, SPARQL endpoint, the event stream
+    of its releases), example resources and the vocabularies it uses."""
     urls = PublicUrls(base)
     description = facts.dataset
     names = {**PREFIXES, **prefixes}
@@ -79,6 +80,13 @@ def void_graph(
         if dump.whole:
             g.add(dataset, VOID + "dataDump", urls.dump(dump.filename))
             g.add(dataset, VOID + "feature", FORMATS + W3C_FORMAT_NAMES[dump.name])
+    if releases is not None:
+        # VoID has no term for a stream of changes: the stream is a document of the dataset.
+        g.add(dataset, RDFS + "seeAlso", urls.ldes)
+        g.add(urls.ldes, RDF_TYPE, LDES + "EventStream")
+        g.add(urls.ldes, VOID + "inDataset", dataset)
+        g.add(urls.ldes, DCT + "conformsTo", LDES_SPECIFICATION)
+        g.add(urls.ldes, TREE + "view", urls.ldes_view)
     g.add_all(dataset, VOID + "exampleResource", example_resources(store, facts, base))
     used = set(statistics.property_triples) | set(statistics.class_entities)
     g.add_all(dataset, VOID + "vocabulary", sorted({_namespace(iri) for iri in used}))

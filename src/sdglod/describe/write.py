@@ -17,7 +17,7 @@ from ..rdf.namespaces import DCAT
 from ..rdf.store import Store
 from ..rdf.writer import Dumper
 from .dcat import catalog_graph
-from .facts import Statistics, dump_files, find_dataset, gather_facts
+from .facts import ReleaseFacts, Statistics, dump_files, find_dataset, gather_facts
 from .graph import PREFIXES
 from .public_urls import CATALOG_TURTLE_FILE, SCHEMA_ORG_FILE, VOID_FILE
 from .schema_org import schema_org_dataset
@@ -34,13 +34,16 @@ def write_descriptions(
     dumps: Mapping[str, Path],
     folder: Path,
     framed: str | None = None,
+    releases: ReleaseFacts | None = None,
 ) -> dict[str, Path]:
     """Write VoID, the DCAT-AP catalogue (Turtle and JSON-LD) and the schema.org JSON-LD of a
     build into ``folder``, by manifest name; nothing if the data describes no dataset.
 
     ``triples`` are the distinct triples of the union of all graphs (what the store holds),
     ``base`` the base IRI, ``prefixes`` the project's, ``graphs`` the triples per named graph,
-    ``dumps`` the files written so far, ``framed`` the name of the framed dump among them.
+    ``dumps`` the files written so far, ``framed`` the name of the framed dump among them,
+    ``releases`` what the release log says (the stream is then named as a service and a
+    distribution).
     """
     dataset = find_dataset(store)
     if dataset is None:
@@ -51,11 +54,12 @@ def write_descriptions(
     facts = gather_facts(store, dataset)
     written: dict[str, Path] = {}
 
-    void = void_graph(store, facts, statistics, graphs, files, base, prefixes)
+    void = void_graph(store, facts, statistics, graphs, files, base, prefixes, releases)
     void_stem = VOID_FILE.removesuffix(".ttl")
     written["void"] = Dumper(void, prefixes, {}).write_file(rdf_format("ttl"), folder, void_stem)
 
-    catalog = Dumper(catalog_graph(facts, files, base), prefixes, build_context(prefixes, DCAT))
+    record = catalog_graph(facts, files, base, releases)
+    catalog = Dumper(record, prefixes, build_context(prefixes, DCAT))
     stem = CATALOG_TURTLE_FILE.removesuffix(".ttl")
     written["catalog-ttl"] = catalog.write_file(rdf_format("ttl"), folder, stem)
     written["catalog-jsonld"] = catalog.write_file(rdf_format("jsonld"), folder, stem)

@@ -145,13 +145,20 @@ class Compactor:
         return node
 
 
-def write_jsonld(triples: Iterable[Triple], out: TextIO, context: dict[str, str]) -> None:
-    """Write ``triples`` (grouped by subject, in the order wanted) as one compact document."""
+def write_jsonld(
+    triples: Iterable[Triple],
+    out: TextIO,
+    context: dict[str, str],
+    context_url: str | None = None,
+) -> None:
+    """Write ``triples`` (grouped by subject, in the order wanted) as one compact document,
+    with ``context`` in it, or a reference to ``context_url`` that serves it."""
     compactor = Compactor(context)
     # One encoder for every node: json.dumps(…, ensure_ascii=False) would make one per call.
     encode = json.JSONEncoder(ensure_ascii=False).encode
     out.write('{\n  "@context": ')
-    out.write(_indent(json.dumps(context, ensure_ascii=False, indent=2), "  "))
+    shown = context if context_url is None else context_url
+    out.write(_indent(json.dumps(shown, ensure_ascii=False, indent=2), "  "))
     out.write(',\n  "@graph": [')
     separator = "\n"
     for subject, group in groupby(triples, key=attrgetter("subject")):

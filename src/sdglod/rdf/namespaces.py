@@ -33,3 +33,6 @@ XSD_INTEGER = XSD + "integer"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_DATE = XSD + "date"
 FORMATS = "http://www.w3.org/ns/formats/"  # the W3C registry of format IRIs
+LDES = "https://w3id.org/ldes#"
+TREE = "https://w3id.org/tree#"
+ACTIVITY_STREAMS = "https://www.w3.org/ns/activitystreams#"

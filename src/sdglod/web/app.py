@@ -24,7 +24,7 @@ from ..query.canned import CannedQuery
 from ..query.remote import bind_in_text
 from ..query.sparql_text import SparqlTextError
 from ..rdf.formats import RESULT_FORMATS
-from . import canned, downloads, landing, linked_data
+from . import canned, downloads, landing, ldes, linked_data, profiles
 from .config import ServerConfig
 from .describing import language_of, public_root, runtime_of
 from .endpoint import (
@@ -51,6 +51,7 @@ log = logging.getLogger("sdglod.web")
 EXPOSED_HEADERS = [
     "ETag",
     "Link",
+    "Content-Profile",
     "Sdglod-Truncated",
     "Sdglod-Row-Limit",
     "Sdglod-Result-Size",
@@ -104,9 +105,13 @@ def _routes() -> list[Route | Mount]:
         Route("/dumps/{name}", downloads.dump_file, methods=read),
         Route("/.well-known/void", downloads.void, methods=read),
         Route("/catalog", downloads.catalog, methods=read),
+        Route("/profile/{token}", profiles.profile_document, methods=read),
         Route("/sitemap.xml", downloads.sitemap, methods=read),
         Route("/sitemap-{number:int}.xml", downloads.sitemap_part, methods=read),
         Route("/robots.txt", downloads.robots, methods=read),
+        Route("/ldes", ldes.stream, methods=read),
+        Route("/ldes.{suffix}", ldes.stream, methods=read),
+        Route("/ldes/{rest:path}", ldes.stream, methods=read),
         Route("/sparql", sparql, methods=[*read, "POST"]),
         Route("/queries", canned.query_list, methods=read),
         Route("/queries/", canned.query_list, methods=read),
@@ -130,7 +135,13 @@ def _middleware(follower: BuildFollower) -> list[Middleware]:
             CORSMiddleware,
             allow_origins=["*"],
             allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-            allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match"],
+            allow_headers=[
+                "Accept",
+                "Accept-Language",
+                "Accept-Profile",
+                "Content-Type",
+                "If-None-Match",
+            ],
             expose_headers=EXPOSED_HEADERS,
             max_age=86400,
         ),

@@ -12,13 +12,27 @@ from pyoxigraph import Literal
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from ..describe.public_urls import CATALOG_JSONLD_FILE, CATALOG_TURTLE_FILE, VOID_FILE
+from ..describe.public_urls import (
+    CATALOG_JSONLD_FILE,
+    CATALOG_TURTLE_FILE,
+    VOID_FILE,
+    PublicUrls,
+)
 from ..rdf.formats import RDF_FORMATS, negotiate
 from ..rdf.namespaces import DCT, SCHEMA
 from .describing import language_of, public_root, runtime_of
 from .endpoint import HTML
 from .errors import HttpError
+from .ldes import page_lastmod
 from .pages import render
+from .profiles import (
+    ALTERNATES,
+    Representation,
+    alternates_response,
+    choose_profile,
+    neighbours,
+    profile_headers,
+)
 from .runtime import Runtime, content_type
 
 # The media type of a file of dist/: the RDF formats from their one table, plus the plain JSON
@@ -97,15 +111,44 @@ async def void(request: Request) -> Response:
     return _description(request, {"text/turtle": VOID_FILE})
 
 
+CATALOG_MEDIA = {"text/turtle": CATALOG_TURTLE_FILE, "application/ld+json": CATALOG_JSONLD_FILE}
+
+
 async def catalog(request: Request) -> Response:
-    """The DCAT-AP catalogue record (``/catalog``): Turtle or JSON-LD by ``Accept``."""
-    return _description(
-        request,
-        {"text/turtle": CATALOG_TURTLE_FILE, "application/ld+json": CATALOG_JSONLD_FILE},
-    )
+    """The DCAT-AP catalogue record (``/catalog``): Turtle or JSON-LD by ``Accept``, in the
+    DCAT-AP profile (``Content-Profile``); ``?_profile=alt`` lists its representations."""
+    runtime = runtime_of(request)
+    if runtime.dist_file(CATALOG_TURTLE_FILE) is None:
+        raise HttpError("not-found", "this build has no such description")
+    offer = {"dcat-ap": list(CATALOG_MEDIA), ALTERNATES: [*CATALOG_MEDIA, HTML]}
+    token = choose_profile(request, list(offer), offer, runtime.base)
+    every = [
+        Representation("/catalog" + ("?_profile=alt" if t == ALTERNATES else ""), media, t)
+        for t, media_types in offer.items()
+        for media in media_types
+    ]
+    if token == ALTERNATES:
+        media = negotiate(request.headers.get("accept"), offer[ALTERNATES])
+        if media is None:
+            raise HttpError("not-acceptable", f"offered: {', '.join(offer[ALTERNATES])}")
+        here = next(r for r in every if r.token == token and r.media_type == media)
+        headers = profile_headers(here, neighbours(every, here), offer, runtime.base)
+        catalogue = PublicUrls(runtime.base).catalog
+        return alternates_response(request, catalogue, every, media, headers)
+    body, media, shown = _chosen_description(request, CATALOG_MEDIA)
+    here = next(r for r in every if r.token == token and r.media_type == media)
+    headers = profile_headers(here, neighbours(every, here), offer, runtime.base)
+    return Response(body, media_type=content_type(shown), headers=headers)
 
 
 def _description(request: Request, files: dict[str, str]) -> Response:
+    body, _, shown = _chosen_description(request, files)
+    return Response(body, media_type=content_type(shown), headers={"Vary": "Accept"})
+
+
+def _chosen_description(request: Request, files: dict[str, str]) -> tuple[bytes, str, str]:
+    """The file of ``files`` (by media type) that ``Accept`` prefers: its bytes, its media
+    type and the media type it is shown as."""
     runtime = runtime_of(request)
     available = {m: f for m, f in files.items() if runtime.dist_file(f) is not None}
     if not available:
@@ -119,8 +162,7 @@ def _description(request: Request, files: dict[str, str]) -> Response:
     shown = "text/plain" if chosen in (HTML, "text/plain") and media == "text/turtle" else media
     found = runtime.dist_file(available.get(media, next(iter(available.values()))))
     assert found is not None
-    body = found.read_bytes()
-    return Response(body, media_type=content_type(shown), headers={"Vary": "Accept"})
+    return found.read_bytes(), media, shown
 
 
 async def described_resources(runtime: Runtime) -> list[str]:
@@ -145,19 +187,28 @@ async def described_resources(runtime: Runtime) -> list[str]:
 URLS_PER_SITEMAP = 50_000
 
 
-async def _sitemap_urls(request: Request) -> tuple[list[str], str | None]:
+async def _sitemap_urls(request: Request) -> list[tuple[str, str | None]]:
     """Every page a crawler should read (the landing page, the query list, each resource's
-    page) and the date of the data."""
+    page), each with the time it last changed: for a resource, its last release (from the
+    release log); for the others, the last release. A project without releases gives the
+    date of the data (the dataset's ``dct:modified``) to all."""
     runtime = runtime_of(request)
     root = public_root(runtime)
     resources = await described_resources(runtime)
-    modified = await runtime.select(
-        f"SELECT (MAX(STR(?d)) AS ?m) WHERE {{ ?x a <{SCHEMA}Dataset> ; <{DCT}modified> ?d }}"
-    )
-    lastmod = modified.rows[0][0].value if modified.rows and modified.rows[0][0] else None
-    urls = [root, root + "queries"]
-    urls += [root + quote(runtime.local_path(iri)[1:]) + ".html" for iri in resources]
-    return urls, lastmod
+    changed = page_lastmod(request)
+    releases = runtime.build.manifest.releases if runtime.build is not None else ()
+    if releases:
+        latest: str | None = releases[-1].time
+    else:
+        modified = await runtime.select(
+            f"SELECT (MAX(STR(?d)) AS ?m) WHERE {{ ?x a <{SCHEMA}Dataset> ; <{DCT}modified> ?d }}"
+        )
+        latest = modified.rows[0][0].value if modified.rows and modified.rows[0][0] else None
+    urls = [(root, latest), (root + "queries", latest)]
+    for iri in resources:
+        url = root + quote(runtime.local_path(iri)[1:]) + ".html"
+        urls.append((url, changed.get(iri) if releases else latest))
+    return urls
 
 
 def sitemap_parts(urls: int) -> int:
@@ -170,37 +221,47 @@ def sitemap_part_path(number: int) -> str:
     return f"sitemap-{number}.xml"
 
 
-def _xml_document(root: str, entries: list[str], lastmod: str | None, tag: str) -> Response:
-    """A urlset (``tag`` "url") or a sitemap index (``tag`` "sitemap") of ``entries``."""
-    stamp = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+def _xml_document(root: str, entries: list[tuple[str, str | None]], tag: str) -> Response:
+    """A urlset (``tag`` "url") or a sitemap index (``tag`` "sitemap") of ``entries``: each
+    a URL and when it last changed."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     lines.append(f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
-    lines += [f"  <{tag}><loc>{_xml(url)}</loc>{stamp}</{tag}>" for url in entries]
+    for url, lastmod in entries:
+        stamp = f"<lastmod>{_xml(lastmod)}</lastmod>" if lastmod else ""
+        lines.append(f"  <{tag}><loc>{_xml(url)}</loc>{stamp}</{tag}>")
     lines.append(f"</{root}>")
     return Response("\n".join(lines) + "\n", media_type="application/xml; charset=utf-8")
 
 
+def _latest(entries: list[tuple[str, str | None]]) -> str | None:
+    return max((lastmod for _, lastmod in entries if lastmod), default=None)
+
+
 async def sitemap(request: Request) -> Response:
-    """Every resource page, the landing page and the query list, with the data's date; over
-    :data:`URLS_PER_SITEMAP` URLs, a sitemap index of ``/sitemap-N.xml`` files instead."""
-    urls, lastmod = await _sitemap_urls(request)
+    """Every resource page, the landing page and the query list, each with when it last
+    changed; over :data:`URLS_PER_SITEMAP` URLs, a sitemap index of ``/sitemap-N.xml`` files
+    instead."""
+    urls = await _sitemap_urls(request)
     parts = sitemap_parts(len(urls))
     if not parts:
-        return _xml_document("urlset", urls, lastmod, "url")
+        return _xml_document("urlset", urls, "url")
     root = public_root(runtime_of(request))
-    index = [root + sitemap_part_path(n) for n in range(1, parts + 1)]
-    return _xml_document("sitemapindex", index, lastmod, "sitemap")
+    chunks = [
+        urls[start : start + URLS_PER_SITEMAP] for start in range(0, len(urls), URLS_PER_SITEMAP)
+    ]
+    index = [(root + sitemap_part_path(n), _latest(c)) for n, c in enumerate(chunks, start=1)]
+    return _xml_document("sitemapindex", index, "sitemap")
 
 
 async def sitemap_part(request: Request) -> Response:
     """One sitemap of the index (``/sitemap-N.xml``, N from 1)."""
     number = request.path_params["number"]
-    urls, lastmod = await _sitemap_urls(request)
+    urls = await _sitemap_urls(request)
     parts = sitemap_parts(len(urls))
     if not 1 <= number <= parts:
         raise HttpError("not-found", f"there is no sitemap {number}", hint="see /sitemap.xml")
     chunk = urls[(number - 1) * URLS_PER_SITEMAP : number * URLS_PER_SITEMAP]
-    return _xml_document("urlset", chunk, lastmod, "url")
+    return _xml_document("urlset", chunk, "url")
 
 
 def _xml(text: str) -> str:

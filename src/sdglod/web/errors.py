@@ -23,7 +23,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "query-failed": (400, "the query parses but cannot be evaluated"),
     "not-found": (404, "no such page, query or resource"),
     "method-not-allowed": (405, "the method is not allowed here; see the Allow header"),
-    "not-acceptable": (406, "no format that the Accept header allows; the message lists them"),
+    "not-acceptable": (
+        406,
+        "no format that Accept allows, or no profile that Accept-Profile or _profile= names; "
+        "the message lists those offered",
+    ),
     "content-too-large": (413, "the request body is larger than the server's limit"),
     "unsupported-media-type": (415, "the request body's content type is not supported"),
     "too-many-requests": (429, "the client has as many queries running as it may (Retry-After)"),

@@ -192,6 +192,23 @@ async def _save_downloads(writer: _Writer, runtime: Runtime, resources: int) -> 
         await writer.save("/.well-known/void", "/.well-known/void")
     if runtime.dist_file(CATALOG_TURTLE_FILE) is not None:
         await writer.save("/catalog", "/catalog")  # Turtle; .htaccess gives its type
+    await _save_stream(writer, runtime)
+
+
+async def _save_stream(writer: _Writer, runtime: Runtime) -> None:
+    """The event stream's documents, each in Turtle and JSON-LD, under ``ldes-pages/``
+    (``stream``, ``view``, ``release/N``, ``context.jsonld``): the server rules serve them at
+    ``/ldes``, ``/ldes/view`` and ``/ldes/release/N`` by Accept. Not in a folder ``ldes/``,
+    which would make ``/ldes`` a folder's address (Apache would redirect it to ``/ldes/``)."""
+    releases = runtime.build.manifest.releases if runtime.build is not None else ()
+    if not releases:
+        return
+    names = {"/ldes": "stream", "/ldes/view": "view"}
+    names.update({f"/ldes/release/{r.number}": f"release/{r.number}" for r in releases})
+    for path, name in names.items():
+        for suffix in ("ttl", "jsonld"):
+            await writer.save(f"{path}.{suffix}", f"{STREAM_FILES}/{name}.{suffix}")
+    await writer.save("/ldes/context.jsonld", f"{STREAM_FILES}/context.jsonld")
 
 
 def export_static(
@@ -240,6 +257,8 @@ def _is_export(folder: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
 
+
+STREAM_FILES = "ldes-pages"  # the folder of the event stream's documents in an export
 
 # The media type of every suffix the export writes, as `sdglod serve` sends it: the dumps' table
 # (the RDF formats, the validation report's .json, .xml) and the pages and their assets. Both
@@ -347,6 +366,18 @@ RewriteCond %{QUERY_STRING} (^|&)lang=en(&|$)
 RewriteCond %{REQUEST_URI} !\.en\.html$
 RewriteRule ^(.*)\.html$ /$1.en.html [L]
 
+# The event stream's documents are files of ldes-pages/ (stream, view, release/N, each .ttl
+# and .jsonld), served at their own addresses by Accept: a rewrite, not a redirect, since an
+# LDES client wants each page at the address the links name.
+RewriteCond %{HTTP_ACCEPT} application/ld\+json [NC]
+RewriteRule ^ldes$ /ldes-pages/stream.jsonld [L]
+RewriteRule ^ldes$ /ldes-pages/stream.ttl [L]
+RewriteCond %{HTTP_ACCEPT} application/ld\+json [NC]
+RewriteRule ^ldes/(view|release/[0-9]+)$ /ldes-pages/$1.jsonld [L]
+RewriteRule ^ldes/(view|release/[0-9]+)$ /ldes-pages/$1.ttl [L]
+RewriteRule ^ldes\.(ttl|jsonld)$ /ldes-pages/stream.$1 [L]
+RewriteRule ^ldes/(.+\.(?:ttl|jsonld))$ /ldes-pages/$1 [L]
+
 # An IRI (no file of that name): 303 to the document the client accepts, the query kept
 # (?lang=en). The target starts with "/": a relative one would be read from this file's
 # folder on disk, and the redirect would show the server's path.
@@ -396,6 +427,26 @@ location /queries/ {
 # expressions in order, and /id/x.html must reach this one.
 location ~ "^(?<sdglod_page>.+?)(?:\.en)?\.html$" {
     if ($arg_lang = "en") { rewrite ^ $sdglod_page.en.html break; }
+}
+
+# The event stream's documents are files of ldes-pages/ (stream, view, release/N, each .ttl
+# and .jsonld), served at their own addresses by Accept: a rewrite, not a redirect, since an
+# LDES client wants each page at the address the links name.
+location = /ldes {
+    set $sdglod_stream ttl;
+    if ($http_accept ~* "application/ld\+json") { set $sdglod_stream jsonld; }
+    rewrite ^ /ldes-pages/stream.$sdglod_stream last;
+}
+location ~ "^/ldes/(?<sdglod_ldes_page>view|release/[0-9]+)$" {
+    set $sdglod_stream ttl;
+    if ($http_accept ~* "application/ld\+json") { set $sdglod_stream jsonld; }
+    rewrite ^ /ldes-pages/$sdglod_ldes_page.$sdglod_stream last;
+}
+location ~ "^/ldes\.(?<sdglod_ldes_suffix>ttl|jsonld)$" {
+    rewrite ^ /ldes-pages/stream.$sdglod_ldes_suffix last;
+}
+location ~ "^/ldes/(?<sdglod_ldes_file>.+\.(?:ttl|jsonld))$" {
+    rewrite ^ /ldes-pages/$sdglod_ldes_file last;
 }
 
 # An IRI: a file of that name (a document, x.ttl) is served; the IRI itself gets 303 See Other

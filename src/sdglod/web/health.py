@@ -41,6 +41,7 @@ async def health(request: Request) -> Response:
     body = {
         "status": "ok" if state != "down" else "unavailable",
         "build": runtime.build.id if runtime.build is not None else None,
+        "releases": len(runtime.build.manifest.releases) if runtime.build is not None else 0,
         "store": {
             "state": state,
             "kind": "remote" if runtime.config.backend else "embedded",

@@ -85,11 +85,21 @@ WORDS: dict[str, dict[str, str]] = {
     "rows_from": {"lv": "Rindas {first}–{last}", "en": "Rows {first}–{last}"},
     "explore": {"lv": "Izpētīt un lejupielādēt", "en": "Explore and download"},
     "dumps": {"lv": "Datu kopas faili (dumpi)", "en": "Dumps of the dataset"},
+    "stream": {"lv": "Izmaiņu plūsma pa laidieniem (LDES)", "en": "Changes by release (LDES)"},
     "browse": {"lv": "Pārlūkot pēc tipa", "en": "Browse by type"},
     "file": {"lv": "Fails", "en": "File"},
     "media_type": {"lv": "Formāts", "en": "Media type"},
     "bytes": {"lv": "Baiti", "en": "Bytes"},
     "named_graph": {"lv": "Nosauktais grafs", "en": "Named graph"},
+    "alternates": {"lv": "Profili un formāti", "en": "Profiles and formats"},
+    "alternates_intro": {
+        "lv": "Šī resursa attēlojumi: katrs atbilst profilam (W3C satura saskaņošana pēc "
+        "profila), pirmais ir noklusētais.",
+        "en": "The representations of this resource: each conforms to a profile (W3C content "
+        "negotiation by profile); the first is the default.",
+    },
+    "profile": {"lv": "Profils", "en": "Profile"},
+    "default": {"lv": "Noklusētais", "en": "Default"},
     "graph_intro": {
         "lv": "Vaicājumi redz visu grafu apvienojumu; šeit ir tikai šī grafa trijnieki.",
         "en": "Queries see the union of all graphs; here are the triples of this one only.",

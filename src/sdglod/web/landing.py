@@ -83,6 +83,7 @@ async def _landing(
         dumps=dump_files(runtime),
         has_void=runtime.dist_file(VOID_FILE) is not None,
         has_catalog=runtime.dist_file(CATALOG_TURTLE_FILE) is not None,
+        has_stream=runtime.build is not None and bool(runtime.build.manifest.releases),
         link=lambda iri: link_target(runtime.link(iri, link_lang)),
         browse_link=lambda iri: runtime.browse_link(iri, link_lang),
         events_link=runtime.browse_link(SCHEMA + "Event", link_lang),

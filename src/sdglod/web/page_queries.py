@@ -33,16 +33,21 @@ def describe_query(iri: str) -> str:
     ``iri`` with ``rdf:subject`` or ``rdf:object`` (as a Concise Bounded Description includes
     reifications), such as the editors' identification of an event's partner, shown on the
     partner's page too."""
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {describe_pattern(iri)} }}"
+
+
+def describe_pattern(iri: str) -> str:
+    """The graph pattern of :func:`describe_query`, whose solutions bind ``?s ?p ?o`` to each
+    statement: for queries that keep some of them (a profile of the description)."""
     node = str(NamedNode(iri))  # checked and written by pyoxigraph: data cannot steer the text
     prefix = str(Literal(iri + "#"))
     part = f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix})) ?s ?p ?o"
     return (
-        "CONSTRUCT { ?s ?p ?o } WHERE { "
         f"{{ VALUES ?s {{ {node} }} ?s ?p ?o }} UNION "
         f"{{ {node} ?link ?s . {part} }} UNION "
         f"{{ ?s ?linked {node} . {part} }} UNION "
         f"{{ VALUES ?o {{ {node} }} ?s ?p ?o }} UNION "
-        f"{{ ?s <{RDF}subject>|<{RDF}object> {node} . ?s ?p ?o }} }}"
+        f"{{ ?s <{RDF}subject>|<{RDF}object> {node} . ?s ?p ?o }}"
     )
 
 

@@ -22,7 +22,8 @@ from typing import Protocol
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REPLAY_KEY = "sdglod.replayable"  # set in a request's scope by a handler whose answer may be kept
-KEY_HEADERS = (b"accept", b"accept-language", b"accept-encoding", b"origin")
+# Every header an answer may depend on (a document's profile: Accept-Profile, profiles.py).
+KEY_HEADERS = (b"accept", b"accept-language", b"accept-encoding", b"origin", b"accept-profile")
 PASS_HEADERS = (b"if-none-match", b"if-modified-since", b"range")  # answered by the app
 
 
