@@ -280,7 +280,9 @@ def test_the_event_stream_is_served_at_its_own_addresses_by_accept(client, site,
     releases = built[1].manifest.releases
     assert releases, "the project has no release: run `sdglod release` and commit the log"
     names = {"/ldes": "stream", "/ldes/view": "view"}
-    names.update({f"/ldes/release/{r.number}": f"release/{r.number}" for r in releases})
+    for r in releases:
+        pages = range(1, r.pages + 1)
+        names.update({f"/ldes/release/{r.number}/{p}": f"release/{r.number}/{p}" for p in pages})
     for path, name in names.items():
         for accept, suffix in (("text/turtle", "ttl"), ("application/ld+json", "jsonld")):
             file = site / STREAM_FILES / f"{name}.{suffix}"

@@ -87,8 +87,11 @@ def make_project(root: Path, base: str) -> Path:
     (root / "data").mkdir(parents=True)
     (root / "shapes").mkdir()
     (root / "shapes" / "named.ttl").write_text(SHAPES, "utf-8")
+    # Two members a page: the first release spans pages, as a big one does.
     (root / "sdglod.toml").write_text(
-        f'base = "{base}"\n\n[[graphs]]\nname = "data"\nfiles = ["data/*.ttl"]\n', "utf-8"
+        f'base = "{base}"\n\n[[graphs]]\nname = "data"\nfiles = ["data/*.ttl"]\n'
+        "\n[releases]\npage_members = 2\n",
+        "utf-8",
     )
     write_stage(root, 0)
     return root
@@ -232,26 +235,35 @@ def test_every_member_is_a_version_with_one_resource_and_one_time(served):
     root, server = served
     made = current_build(load_project(root))
     view = documents(server, "/ldes/view")
-    pages = sorted(
-        {t.object.value for t in view if t.predicate.value == TREE + "node"},
-        key=lambda iri: int(iri.rsplit("/", 1)[1]),
-    )
-    assert len(pages) == len(made.manifest.releases)
+    pages = [t.object.value for t in view if t.predicate.value == TREE + "node"]
+    expected = [
+        f"{server.url}/ldes/release/{r.number}/{p}"
+        for r in made.manifest.releases
+        for p in range(1, r.pages + 1)
+    ]
+    assert sorted(set(pages)) == sorted(expected)  # two relations (bounds) to each page
+    assert any(r.pages > 1 for r in made.manifest.releases)
     seen: set[str] = set()
     last_time = ""
-    for page, release in zip(pages, made.manifest.releases, strict=True):
-        triples = documents(server, page.removeprefix(server.url))
-        members = [t.object for t in triples if t.predicate.value == TREE + "member"]
-        assert len(members) == release.members
-        assert not seen & {m.value for m in members}, "a member twice"
-        seen |= {m.value for m in members}
-        for member in members:
-            versions = [
-                t for t in triples if t.subject == member and t.predicate.value == VERSION_OF
-            ]
-            times = [t for t in triples if t.subject == member and t.predicate.value == TIMESTAMP]
-            assert len(versions) == 1 and len(times) == 1
-            assert times[0].object.value == release.time >= last_time
+    for release in made.manifest.releases:
+        members_of_release = 0
+        for page in range(1, release.pages + 1):
+            triples = documents(server, f"/ldes/release/{release.number}/{page}")
+            members = [t.object for t in triples if t.predicate.value == TREE + "member"]
+            assert 1 <= len(members) <= 2  # page_members = 2
+            members_of_release += len(members)
+            assert not seen & {m.value for m in members}, "a member twice"
+            seen |= {m.value for m in members}
+            for member in members:
+                assert member.value.startswith(
+                    f"{server.url}/ldes/release/{release.number}/{page}#"
+                )
+                said = [t for t in triples if t.subject == member]
+                versions = [t for t in said if t.predicate.value == VERSION_OF]
+                times = [t for t in said if t.predicate.value == TIMESTAMP]
+                assert len(versions) == 1 and len(times) == 1
+                assert times[0].object.value == release.time >= last_time
+        assert members_of_release == release.members
         last_time = release.time
     stream = documents(server, "/ldes")
     declared = {t.predicate.value: t.object.value for t in stream}
@@ -261,8 +273,12 @@ def test_every_member_is_a_version_with_one_resource_and_one_time(served):
 
 def test_a_removed_resource_gets_a_deletion_member(served):
     root, server = served
-    last = len(current_build(load_project(root)).manifest.releases)
-    triples = documents(server, f"/ldes/release/{last}")
+    last = current_build(load_project(root)).manifest.releases[-1]
+    triples = [
+        t
+        for p in range(1, last.pages + 1)
+        for t in documents(server, f"/ldes/release/{last.number}/{p}")
+    ]
     deleted = {
         t.subject for t in triples if t.predicate.value == RDF_TYPE and t.object.value == DELETED
     }
@@ -273,21 +289,24 @@ def test_a_removed_resource_gets_a_deletion_member(served):
 
 def test_old_pages_are_immutable_and_the_newest_is_revalidated(served):
     root, server = served
-    last = len(current_build(load_project(root)).manifest.releases)
-    status, old, _ = get(f"{server.url}/ldes/release/1")
-    assert status == 200 and "immutable" in old["cache-control"]
-    for path in (f"/ldes/release/{last}", "/ldes/view", "/ldes"):
+    releases = current_build(load_project(root)).manifest.releases
+    last = len(releases)
+    for page in range(1, releases[0].pages + 1):
+        status, old, _ = get(f"{server.url}/ldes/release/1/{page}")
+        assert status == 200 and "immutable" in old["cache-control"]
+    for path in (f"/ldes/release/{last}/1", "/ldes/view", "/ldes"):
         status, headers, _ = get(server.url + path)
         assert status == 200 and "no-cache" in headers["cache-control"], path
         assert "Accept" in headers["vary"]
         status, _, body = get(server.url + path, **{"If-None-Match": headers["etag"]})
         assert status == 304 and body == b""
-    assert get(f"{server.url}/ldes/release/{last + 1}")[0] == 404
+    assert get(f"{server.url}/ldes/release/{last + 1}/1")[0] == 404
+    assert get(f"{server.url}/ldes/release/1/{releases[0].pages + 1}")[0] == 404
 
 
 def test_json_ld_pages_say_what_the_turtle_says_with_the_context_served_beside_them(served):
     _, server = served
-    status, headers, body = get(f"{server.url}/ldes/release/2", Accept="application/ld+json")
+    status, headers, body = get(f"{server.url}/ldes/release/1/1", Accept="application/ld+json")
     assert status == 200 and headers["content-type"].startswith("application/ld+json")
     document = json.loads(body)
     assert document["@context"] == f"{server.url}/ldes/context.jsonld"
@@ -295,7 +314,7 @@ def test_json_ld_pages_say_what_the_turtle_says_with_the_context_served_beside_t
     assert status == 200
     inline = {**document, "@context": json.loads(context)["@context"]}
     from_jsonld = {q.triple for q in parse(json.dumps(inline).encode(), format=RdfFormat.JSON_LD)}
-    from_turtle = set(documents(server, "/ldes/release/2"))
+    from_turtle = set(documents(server, "/ldes/release/1/1"))
     assert _without_blank_nodes(from_jsonld) == _without_blank_nodes(from_turtle)
     assert len(from_jsonld) == len(from_turtle)
 
@@ -360,7 +379,7 @@ def test_the_log_holds_descriptions_relative_to_the_base(tmp_path):
     root = make_project(tmp_path / "p", "https://example.org/r/")
     release_all(root)
     other = build(load_project(root, "https://data.example.net/x/"))
-    body = (other.stream_path / "release-1.ttl").read_bytes()
+    body = b"".join(p.read_bytes() for p in other.stream_path.glob("release-1-*.ttl"))
     versions = {
         q.object.value
         for q in parse(body, format=RdfFormat.TURTLE)
@@ -528,11 +547,14 @@ def test_canonical_lines_read_back_to_the_same_description_under_any_base(triple
 def test_stream_addresses_that_are_not_documents_are_404_never_500(served):
     _, server = served
     for path in (
-        "/ldes/release/0",
-        "/ldes/release/-1",
-        "/ldes/release/abc",
-        "/ldes/release/99999999999999999999",
-        "/ldes/release/1.exe",
+        "/ldes/release/1",
+        "/ldes/release/0/1",
+        "/ldes/release/1/0",
+        "/ldes/release/-1/1",
+        "/ldes/release/abc/1",
+        "/ldes/release/99999999999999999999/1",
+        "/ldes/release/1/1.exe",
+        "/ldes/release/1/1/1",
         "/ldes/view.ttl.ttl",
         "/ldes/context.ttl",
         "/ldes/%2e%2e/%2e%2e/etc/passwd",
@@ -573,10 +595,22 @@ def test_a_release_that_fails_validation_records_nothing(tmp_path):
 def test_a_release_log_outside_the_project_is_refused(tmp_path, value):
     root = make_project(tmp_path / "p", "https://example.org/r/")
     config = root / "sdglod.toml"
-    config.write_text(f"releases = {value}\n" + config.read_text("utf-8"), "utf-8")
+    text = config.read_text("utf-8").replace("page_members = 2", f"log = {value}")
+    config.write_text(text, "utf-8")
+    line = text.splitlines().index(f"log = {value}") + 1
     result = run(root, "build")
     assert result.exit_code == 2, result.output
-    assert "sdglod.toml:1" in result.output and "releases" in result.output
+    assert f"sdglod.toml:{line}" in result.output and "`log`" in result.output
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "true", '"many"', "1000001"])
+def test_a_page_size_that_is_no_number_of_members_is_refused(tmp_path, value):
+    root = make_project(tmp_path / "p", "https://example.org/r/")
+    config = root / "sdglod.toml"
+    config.write_text(config.read_text("utf-8").replace("= 2", f"= {value}"), "utf-8")
+    result = run(root, "build")
+    assert result.exit_code == 2, result.output
+    assert "page_members" in result.output and "sdglod.toml:" in result.output
 
 
 def test_info_names_the_releases(tmp_path):

@@ -155,10 +155,12 @@ def build(
         try:
             new = _build_into(project, folder, validate_first, strict, release_time)
             new = Build(folder, new.manifest, Lease(folder), new.recorded)
-            _switch_current(project.state_dir, folder)
             if new.recorded is not None:
-                # Only a build that is published records its release.
+                # Only a finished build records its release, and just before it is published:
+                # the log is what every later build makes the stream from, so a switch that
+                # failed now would only delay the release to the next build, never lose it.
                 ReleaseLog.read(project.release_log, project.base).append(new.recorded)
+            _switch_current(project.state_dir, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -245,7 +247,7 @@ def _write_stream(
 ) -> tuple[tuple[ReleaseRecord, ...], Path | None]:
     """The event stream of ``log`` into ``folder/ldes`` and, as one document, into
     ``dist/ldes.ttl``: its releases and the dump (nothing without releases)."""
-    documents = stream_documents(log)
+    documents = stream_documents(log, project.page_members)
     if documents is None:
         return (), None
     write_stream(documents, dumper.prefixes, project.vocab, project.base, folder / STREAM_FOLDER)
@@ -253,7 +255,11 @@ def _write_stream(
     with path.open("wb") as out:
         prefixes = {**dumper.prefixes, **STREAM_PREFIXES}
         serialize(documents.all_triples(), out, RdfFormat.TURTLE, prefixes=prefixes)
-    records = tuple(ReleaseRecord(r.number, r.time, len(r.changes)) for r in log.releases)
+    pages = project.page_members
+    records = tuple(
+        ReleaseRecord(r.number, r.time, len(r.changes), -(-len(r.changes) // pages) or 1)
+        for r in log.releases
+    )
     return records, path
 
 

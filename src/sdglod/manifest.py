@@ -42,6 +42,7 @@ class ReleaseRecord:
     number: int
     time: str
     members: int
+    pages: int = 1  # of the stream: the members at most ``page_members`` a page
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ DEFAULT_BASE = "https://w3id.org/sdglod/"
 DEFAULT_VOCAB = SCHEMA
 BASE_ENV = "SDGLOD_BASE"
 DEFAULT_RELEASE_LOG = "releases.jsonl"
+DEFAULT_PAGE_MEMBERS = 500  # members of the event stream per page: bounded, whatever a release
 # Folders whose RDF files must each belong to a graph: a file nobody assigned is a mistake.
 SOURCE_FOLDERS = ("ontology", "data")
 RDF_SUFFIXES = (".ttl", ".nt")
@@ -71,6 +72,7 @@ class Project:
     vocab: str = DEFAULT_VOCAB
     prefixes: dict[str, str] = field(default_factory=dict)
     releases: str = DEFAULT_RELEASE_LOG  # the release log, relative to the root
+    page_members: int = DEFAULT_PAGE_MEMBERS  # the event stream's members per page at most
 
     @property
     def release_log(self) -> Path:
@@ -213,18 +215,31 @@ def load_project(root: Path | None = None, base: str | None = None) -> Project:
         vocab=vocab,
         prefixes=_prefixes(config),
         releases=_release_log(config),
+        page_members=_page_members(config),
     )
 
 
 def _release_log(config: _Config) -> str:
-    """The ``releases`` key: a file of the project, given relative to its folder."""
-    value = config.get("releases", str, DEFAULT_RELEASE_LOG)
+    """``log`` of ``[releases]``: a file of the project, given relative to its folder."""
+    value = config.get("log", str, DEFAULT_RELEASE_LOG, config.table("releases"))
     parts = Path(value).parts
     if not value or Path(value).is_absolute() or ".." in parts or "\0" in value:
         raise ProjectError(
-            f"`releases` is {value!r}, not a file inside the project",
-            config.where("releases"),
-            f'give a path relative to the project folder, e.g. releases = "{DEFAULT_RELEASE_LOG}"',
+            f"`log` of [releases] is {value!r}, not a file inside the project",
+            config.where("log"),
+            f'give a path relative to the project folder, e.g. log = "{DEFAULT_RELEASE_LOG}"',
+        )
+    return value
+
+
+def _page_members(config: _Config) -> int:
+    """``page_members`` of ``[releases]``: how many members a page of the stream holds."""
+    value = config.get("page_members", int, DEFAULT_PAGE_MEMBERS, config.table("releases"))
+    if isinstance(value, bool) or not 1 <= value <= 100_000:
+        raise ProjectError(
+            f"`page_members` of [releases] is {value!r}, not a number from 1 to 100000",
+            config.where("page_members"),
+            f"leave it out (the default is {DEFAULT_PAGE_MEMBERS}) or give a number of members",
         )
     return value
 

@@ -64,9 +64,9 @@ class PublicUrls:
         """The JSON-LD context of the stream's documents, served beside them."""
         return f"{self.base}ldes/context.jsonld"
 
-    def ldes_release(self, number: int) -> str:
-        """The page of the stream's members of release ``number``."""
-        return f"{self.base}ldes/release/{number}"
+    def ldes_page(self, release: int, page: int) -> str:
+        """Page ``page`` (from 1) of the stream's members of release ``release``."""
+        return f"{self.base}ldes/release/{release}/{page}"
 
     def dump(self, filename: str) -> str:
         """Where the file ``filename`` of ``dist/`` is downloaded."""

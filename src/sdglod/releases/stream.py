@@ -1,14 +1,14 @@
 """The release log as a Linked Data Event Stream (LDES 1.0 on TREE).
 
 The stream ``{base}ldes`` has one member per changed resource per release: a version object
-``{base}ldes/release/N#id/event/x`` that says what the resource said at that release, with
+``{base}ldes/release/N/P#id/event/x`` that says what the resource said at that release, with
 ``dct:isVersionOf`` the resource and ``prov:generatedAtTime`` the release time (the stream's
 ``ldes:timestampPath``). A resource that went away gets a deletion member, typed ``as:Delete``
-(the stream's ``ldes:versionDeleteObject``). Each release is one page (a ``tree:Node``) that
-never changes once written; the view ``{base}ldes/view`` relates to every page with the
-release's time as lower and upper bound, so a client that has replicated up to a time fetches
-only the pages after it. Only the view (and the stream's own document) change with a new
-release.
+(the stream's ``ldes:versionDeleteObject``). A release's members are on pages of a bounded size
+(``tree:Node``, ``{base}ldes/release/N/P``) that never change once written; the view
+``{base}ldes/view`` relates to every page with the release's time as lower and upper bound,
+so a client that has replicated up to a time fetches only the pages after it. Only the view
+(and the stream's own document) change with a new release.
 
 Every document is written from the log alone, Turtle and JSON-LD (with a context served
 beside them), so any build of the same log gives the same bytes.
@@ -72,29 +72,44 @@ class StreamDocuments:
         return list(dict.fromkeys(t for triples in self.documents.values() for t in triples))
 
 
-def stream_documents(log: ReleaseLog) -> StreamDocuments | None:
-    """The documents of the stream of ``log``; None for a log without releases."""
+def stream_documents(log: ReleaseLog, page_members: int) -> StreamDocuments | None:
+    """The documents of the stream of ``log``, each release's members on pages of at most
+    ``page_members``; None for a log without releases."""
     if not log.releases:
         return None
     urls = PublicUrls(log.base)
-    forms = IriForms(log.base)
     head = _stream_head(urls)
     view = Triple(_iri(urls.ldes), _iri(TREE + "view"), _iri(urls.ldes_view))
     documents = {"stream": [*head, view]}
-    documents["view"] = documents["stream"] + list(_view(urls, log.releases))
+    pages = {r.number: -(-len(r.changes) // page_members) or 1 for r in log.releases}
+    documents["view"] = documents["stream"] + list(_view(urls, log.releases, pages))
     lastmod: dict[str, str] = {}
     for release in log.releases:
-        page = _iri(urls.ldes_release(release.number))
-        triples = [*head, Triple(page, _iri(RDF_TYPE), _iri(TREE + "Node"))]
-        for number, change in enumerate(release.changes):
-            member = _iri(f"{page.value}#{quote(forms.write(change.iri), safe=_FRAGMENT_SAFE)}")
-            triples.append(Triple(_iri(urls.ldes), _iri(TREE + "member"), member))
-            where = Location(log.path, release.line)
-            label = f"r{release.number}m{number}"
-            triples += _member(member, change, release, label, where, log.base)
+        for page in range(1, pages[release.number] + 1):
+            start = (page - 1) * page_members
+            chosen = release.changes[start : start + page_members]
+            triples = _page(log, release, page, chosen, start)
+            documents[f"release-{release.number}-{page}"] = [*head, *triples]
+        for change in release.changes:
             lastmod[change.iri.partition("#")[0]] = release.time
-        documents[f"release-{release.number}"] = triples
     return StreamDocuments(documents, lastmod)
+
+
+def _page(
+    log: ReleaseLog, release: Release, page: int, changes: Iterable[Change], first: int
+) -> list[Triple]:
+    """One page of a release: a ``tree:Node`` and its members, each a version object named
+    after the page (``…/release/N/P#id/event/x``) or a deletion."""
+    urls, forms = PublicUrls(log.base), IriForms(log.base)
+    node = _iri(urls.ldes_page(release.number, page))
+    triples = [Triple(node, _iri(RDF_TYPE), _iri(TREE + "Node"))]
+    where = Location(log.path, release.line)
+    for number, change in enumerate(changes, start=first):
+        member = _iri(f"{node.value}#{quote(forms.write(change.iri), safe=_FRAGMENT_SAFE)}")
+        triples.append(Triple(_iri(urls.ldes), _iri(TREE + "member"), member))
+        label = f"r{release.number}m{number}"
+        triples += _member(member, change, release, label, where, log.base)
+    return triples
 
 
 def _stream_head(urls: PublicUrls) -> list[Triple]:
@@ -109,18 +124,21 @@ def _stream_head(urls: PublicUrls) -> list[Triple]:
     ]
 
 
-def _view(urls: PublicUrls, releases: Iterable[Release]) -> Iterator[Triple]:
-    """The root node: to each release's page, its time as lower and upper bound."""
+def _view(urls: PublicUrls, releases: Iterable[Release], pages: dict[int, int]) -> Iterator[Triple]:
+    """The root node: to each page of each release, the release's time as lower and upper
+    bound (all its members have that time)."""
     view = _iri(urls.ldes_view)
     yield Triple(view, _iri(RDF_TYPE), _iri(TREE + "Node"))
     for release in releases:
-        for kind, name in (("GreaterThanOrEqualTo", "ge"), ("LessThanOrEqualTo", "le")):
-            relation = BlankNode(f"release{release.number}{name}")
-            yield Triple(view, _iri(TREE + "relation"), relation)
-            yield Triple(relation, _iri(RDF_TYPE), _iri(f"{TREE}{kind}Relation"))
-            yield Triple(relation, _iri(TREE + "path"), _iri(TIMESTAMP))
-            yield Triple(relation, _iri(TREE + "value"), _time(release))
-            yield Triple(relation, _iri(TREE + "node"), _iri(urls.ldes_release(release.number)))
+        for page in range(1, pages[release.number] + 1):
+            node = _iri(urls.ldes_page(release.number, page))
+            for kind, name in (("GreaterThanOrEqualTo", "ge"), ("LessThanOrEqualTo", "le")):
+                relation = BlankNode(f"release{release.number}page{page}{name}")
+                yield Triple(view, _iri(TREE + "relation"), relation)
+                yield Triple(relation, _iri(RDF_TYPE), _iri(f"{TREE}{kind}Relation"))
+                yield Triple(relation, _iri(TREE + "path"), _iri(TIMESTAMP))
+                yield Triple(relation, _iri(TREE + "value"), _time(release))
+                yield Triple(relation, _iri(TREE + "node"), node)
 
 
 def _member(

@@ -197,14 +197,16 @@ async def _save_downloads(writer: _Writer, runtime: Runtime, resources: int) -> 
 
 async def _save_stream(writer: _Writer, runtime: Runtime) -> None:
     """The event stream's documents, each in Turtle and JSON-LD, under ``ldes-pages/``
-    (``stream``, ``view``, ``release/N``, ``context.jsonld``): the server rules serve them at
-    ``/ldes``, ``/ldes/view`` and ``/ldes/release/N`` by Accept. Not in a folder ``ldes/``,
+    (``stream``, ``view``, ``release/N/P``, ``context.jsonld``): the server rules serve them
+    at ``/ldes``, ``/ldes/view`` and ``/ldes/release/N/P`` by Accept. Not in a folder ``ldes/``,
     which would make ``/ldes`` a folder's address (Apache would redirect it to ``/ldes/``)."""
     releases = runtime.build.manifest.releases if runtime.build is not None else ()
     if not releases:
         return
     names = {"/ldes": "stream", "/ldes/view": "view"}
-    names.update({f"/ldes/release/{r.number}": f"release/{r.number}" for r in releases})
+    for r in releases:
+        pages = range(1, r.pages + 1)
+        names.update({f"/ldes/release/{r.number}/{p}": f"release/{r.number}/{p}" for p in pages})
     for path, name in names.items():
         for suffix in ("ttl", "jsonld"):
             await writer.save(f"{path}.{suffix}", f"{STREAM_FILES}/{name}.{suffix}")
@@ -366,15 +368,15 @@ RewriteCond %{QUERY_STRING} (^|&)lang=en(&|$)
 RewriteCond %{REQUEST_URI} !\.en\.html$
 RewriteRule ^(.*)\.html$ /$1.en.html [L]
 
-# The event stream's documents are files of ldes-pages/ (stream, view, release/N, each .ttl
+# The event stream's documents are files of ldes-pages/ (stream, view, release/N/P, each .ttl
 # and .jsonld), served at their own addresses by Accept: a rewrite, not a redirect, since an
 # LDES client wants each page at the address the links name.
 RewriteCond %{HTTP_ACCEPT} application/ld\+json [NC]
 RewriteRule ^ldes$ /ldes-pages/stream.jsonld [L]
 RewriteRule ^ldes$ /ldes-pages/stream.ttl [L]
 RewriteCond %{HTTP_ACCEPT} application/ld\+json [NC]
-RewriteRule ^ldes/(view|release/[0-9]+)$ /ldes-pages/$1.jsonld [L]
-RewriteRule ^ldes/(view|release/[0-9]+)$ /ldes-pages/$1.ttl [L]
+RewriteRule ^ldes/(view|release/[0-9]+/[0-9]+)$ /ldes-pages/$1.jsonld [L]
+RewriteRule ^ldes/(view|release/[0-9]+/[0-9]+)$ /ldes-pages/$1.ttl [L]
 RewriteRule ^ldes\.(ttl|jsonld)$ /ldes-pages/stream.$1 [L]
 RewriteRule ^ldes/(.+\.(?:ttl|jsonld))$ /ldes-pages/$1 [L]
 
@@ -429,7 +431,7 @@ location ~ "^(?<sdglod_page>.+?)(?:\.en)?\.html$" {
     if ($arg_lang = "en") { rewrite ^ $sdglod_page.en.html break; }
 }
 
-# The event stream's documents are files of ldes-pages/ (stream, view, release/N, each .ttl
+# The event stream's documents are files of ldes-pages/ (stream, view, release/N/P, each .ttl
 # and .jsonld), served at their own addresses by Accept: a rewrite, not a redirect, since an
 # LDES client wants each page at the address the links name.
 location = /ldes {
@@ -437,7 +439,7 @@ location = /ldes {
     if ($http_accept ~* "application/ld\+json") { set $sdglod_stream jsonld; }
     rewrite ^ /ldes-pages/stream.$sdglod_stream last;
 }
-location ~ "^/ldes/(?<sdglod_ldes_page>view|release/[0-9]+)$" {
+location ~ "^/ldes/(?<sdglod_ldes_page>view|release/[0-9]+/[0-9]+)$" {
     set $sdglod_stream ttl;
     if ($http_accept ~* "application/ld\+json") { set $sdglod_stream jsonld; }
     rewrite ^ /ldes-pages/$sdglod_ldes_page.$sdglod_stream last;

@@ -1,7 +1,7 @@
 """The event stream of the releases (``/ldes``): documents the build wrote, served with the
 headers LDES clients and caches go by.
 
-``/ldes`` is the stream, ``/ldes/view`` its root node, ``/ldes/release/N`` the page of release
+``/ldes`` is the stream, ``/ldes/view`` its root node, ``/ldes/release/N/P`` page P of release
 N, ``/ldes/context.jsonld`` the JSON-LD context they name. Each is Turtle or JSON-LD by
 ``Accept`` (``Vary: Accept``), or by suffix (``/ldes/view.jsonld``), as the static export has
 them. A page of an older release never changes: ``Cache-Control: immutable``. The stream, the
@@ -28,7 +28,8 @@ from .runtime import content_type
 _IMMUTABLE = "public, max-age=31536000, immutable"
 _REVALIDATE = "public, no-cache"
 _MEDIA = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
-_PATH = re.compile(r"^(?:/(view|release/([1-9][0-9]{0,8})|context))?(?:\.(ttl|jsonld))?$")
+_NUMBER = "[1-9][0-9]{0,8}"
+_PATH = re.compile(rf"^(?:/(view|release/({_NUMBER})/({_NUMBER})|context))?(?:\.(ttl|jsonld))?$")
 _NO_RELEASES = "the publisher records releases with `sdglod release`; see /dumps/ meanwhile"
 
 
@@ -50,19 +51,20 @@ async def stream(request: Request) -> Response:
     """Any document of the stream, by its path under ``/ldes``."""
     rest = request.url.path[len("/ldes") :]
     found = _PATH.match(rest)
-    if found is None or (found.group(1) == "context" and found.group(3) != "jsonld"):
+    if found is None or (found.group(1) == "context" and found.group(4) != "jsonld"):
         raise HttpError("not-found", f"there is no {request.url.path}", hint="the stream is /ldes")
-    kind, number, suffix = found.groups()
+    kind, number, page, suffix = found.groups()
     located = stream_index(request)
     if located is None:
         raise HttpError("not-found", "this dataset has no releases yet", hint=_NO_RELEASES)
     folder, index = located
     if kind == "context":
         return _file(request, folder, index, "context.jsonld", "application/ld+json", True)
-    name = "stream" if kind is None else "view" if kind == "view" else f"release-{number}"
-    newest = len(runtime_of(request).build.manifest.releases)  # type: ignore[union-attr]
-    if number is not None and int(number) > newest:
-        raise HttpError("not-found", f"there is no release {number}", hint="see /ldes/view")
+    name = "stream" if kind is None else "view" if kind == "view" else f"release-{number}-{page}"
+    releases = runtime_of(request).build.manifest.releases  # type: ignore[union-attr]
+    newest = len(releases)
+    if number is not None and (int(number) > newest or int(page) > releases[int(number) - 1].pages):
+        raise HttpError("not-found", f"there is no {request.url.path}", hint="see /ldes/view")
     if suffix is None:
         offered = [*_MEDIA.values(), HTML, "text/plain"]
         chosen = negotiate(request.headers.get("accept"), offered)
