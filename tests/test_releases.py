@@ -617,3 +617,14 @@ def test_info_names_the_releases(tmp_path):
     root = make_project(tmp_path / "p", "https://example.org/r/")
     assert run(root, "release", "--time", TIMES[0]).exit_code == 0
     assert f"releases 1 (the last, 1, at {TIMES[0]})" in run(root, "info").output
+
+
+def test_a_log_whose_last_line_lost_its_newline_still_takes_the_next_release(tmp_path):
+    root = make_project(tmp_path / "p", "https://example.org/r/")
+    assert run(root, "release", "--time", TIMES[0]).exit_code == 0
+    log = root / "releases.jsonl"
+    log.write_bytes(log.read_bytes().rstrip(b"\n"))  # an editor's save
+    write_stage(root, 1)
+    assert run(root, "release", "--time", TIMES[1]).exit_code == 0
+    assert len(log.read_text("utf-8").splitlines()) == 2
+    assert run(root, "build").exit_code == 0

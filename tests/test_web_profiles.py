@@ -23,14 +23,12 @@ from rdflib.compare import isomorphic
 from sdglod_server import SdglodServer
 
 from sdglod.describe.facts import find_dataset
+from sdglod.rdf.namespaces import DCT, RDF_TYPE, SCHEMA
 
 pytestmark = pytest.mark.usefixtures("loopback_without_proxy")
 
-SCHEMA = "http://schema.org/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DCAT_AP = "https://semiceu.github.io/DCAT-AP/releases/3.0.1"
 ALTR = "http://www.w3.org/ns/dx/conneg/altr"
-DCT = "http://purl.org/dc/terms/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 PARSE = {
     "ttl": (RdfFormat.TURTLE, "turtle"),

@@ -255,9 +255,8 @@ def _write_stream(
     with path.open("wb") as out:
         prefixes = {**dumper.prefixes, **STREAM_PREFIXES}
         serialize(documents.all_triples(), out, RdfFormat.TURTLE, prefixes=prefixes)
-    pages = project.page_members
     records = tuple(
-        ReleaseRecord(r.number, r.time, len(r.changes), -(-len(r.changes) // pages) or 1)
+        ReleaseRecord(r.number, r.time, len(r.changes), documents.pages[r.number])
         for r in log.releases
     )
     return records, path

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -170,18 +170,8 @@ class ReleaseFacts:
 
 
 def stream_file(name: str, path: Path) -> DumpFile:
-    """The event stream in one Turtle document, as a file of the build."""
-    fmt = rdf_format("ttl")
-    return DumpFile(
-        name,
-        path.name,
-        fmt.media_type,
-        fmt.label,
-        EU_FILE_TYPES["ttl"],
-        path.stat().st_size,
-        file_digest(path),
-        whole=False,
-    )
+    """The event stream in one Turtle document, as a file of the build (not the dataset)."""
+    return replace(DumpFile.of("ttl", path), name=name, whole=False)
 
 
 def dump_files(dumps: Mapping[str, Path], framed: str | None = None) -> list[DumpFile]:

@@ -137,9 +137,11 @@ class ReleaseLog:
             "changes": [_change_record(change, forms) for change in release.changes],
         }
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-        with self.path.open("ab") as out:
-            if out.tell() and not self.path.read_bytes().endswith(b"\n"):
-                out.write(b"\n")  # a log whose last line lost its newline (an editor's save)
+        with self.path.open("a+b") as out:
+            if out.tell():  # a log whose last line lost its newline (an editor's save)
+                out.seek(-1, os.SEEK_END)
+                if out.read(1) != b"\n":
+                    out.write(b"\n")
             out.write(line.encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())

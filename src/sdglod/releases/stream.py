@@ -66,6 +66,7 @@ class StreamDocuments:
 
     documents: dict[str, list[Triple]]
     lastmod: dict[str, str]  # each resource's page (IRI without #part) → its last change
+    pages: dict[int, int]  # release number → how many pages its members fill
 
     def all_triples(self) -> list[Triple]:
         """Every document's statements once, in document order: the stream as one dump."""
@@ -92,7 +93,7 @@ def stream_documents(log: ReleaseLog, page_members: int) -> StreamDocuments | No
             documents[f"release-{release.number}-{page}"] = [*head, *triples]
         for change in release.changes:
             lastmod[change.iri.partition("#")[0]] = release.time
-    return StreamDocuments(documents, lastmod)
+    return StreamDocuments(documents, lastmod, pages)
 
 
 def _page(
