@@ -3,14 +3,15 @@
 # Each creates .venv and installs sdglod with its dependencies on first use; `make test` also
 # installs Debian's chromium for the browser tests, and Virtuoso, nginx and Apache for the tests
 # against real stores and web servers, when they are missing (as root, as on CI), and the
-# reference LDES client from npm (tests/node) for the event stream's tests.
+# reference LDES client from npm (tests/node) for the event stream's tests; and it rebuilds the
+# query page's editor from its pinned npm packages to check the committed file (tools/editor).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve build test lint chromium servers node-tools clean bench
+.PHONY: serve build test lint chromium servers node-tools editor-asset editor-asset-update clean bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +24,7 @@ serve: $(INSTALLED)
 build: $(INSTALLED)
 	$(BIN)/sdglod build
 
-test: $(INSTALLED) chromium servers node-tools
+test: $(INSTALLED) chromium servers node-tools editor-asset
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -56,12 +57,36 @@ chromium:
 	}
 
 # Real clients from npm the tests run (tests/node/package.json, versions pinned by its lock
-# file): the reference LDES client. Installed with the machine's Node.js on first use.
+# file): the reference LDES client and html-validate. Installed with Node.js on first use.
 NODE_TOOLS := tests/node/node_modules/.package-lock.json
 node-tools: $(NODE_TOOLS)
 $(NODE_TOOLS): tests/node/package.json tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The query page's editor, src/sdglod/web/static/vendor/codemirror.min.js: CodeMirror 6 with its
+# SPARQL language, every version pinned by tools/editor/package-lock.json, bundled by esbuild
+# into one file that is committed (pages never reach a CDN). `make editor-asset` fetches the
+# packages from the npm registry again, rebuilds the file and checks it against the recorded
+# checksum (codemirror.min.js.sha256); `make editor-asset-update` records a new one after a
+# deliberate change of tools/editor (a version, or entry.mjs).
+VENDOR := src/sdglod/web/static/vendor
+EDITOR_BUILD := tools/editor/build/codemirror.min.js
+ESBUILD_ARGS := --bundle --minify --format=iife --global-name=CM --target=es2020 --legal-comments=none --log-level=warning
+
+$(EDITOR_BUILD): tools/editor/package.json tools/editor/package-lock.json tools/editor/entry.mjs
+	npm ci --prefix tools/editor --no-audit --no-fund --loglevel=error
+	cd tools/editor && node_modules/.bin/esbuild entry.mjs $(ESBUILD_ARGS) --outfile=build/codemirror.min.js
+	cd tools/editor && node licences.mjs build/codemirror.LICENSE.txt
+
+editor-asset: $(EDITOR_BUILD)
+	cd tools/editor/build && sed 's/ .*/  codemirror.min.js/' ../../../$(VENDOR)/codemirror.min.js.sha256 | sha256sum -c -
+	cp tools/editor/build/codemirror.min.js tools/editor/build/codemirror.LICENSE.txt $(VENDOR)/
+
+editor-asset-update: $(EDITOR_BUILD)
+	mkdir -p $(VENDOR)
+	cp tools/editor/build/codemirror.min.js tools/editor/build/codemirror.LICENSE.txt $(VENDOR)/
+	cd $(VENDOR) && sha256sum codemirror.min.js > codemirror.min.js.sha256
 
 # Real engines and web servers the tests start on loopback: Virtuoso (a second SPARQL store
 # beside Oxigraph's server), nginx and Apache (the static export's rules). Installed as root,

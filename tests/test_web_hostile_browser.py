@@ -288,7 +288,8 @@ def test_the_query_page_script_runs_under_the_policy(tab, server):
     first = page.eval_on_selector("#example", "s => s.options[1].value")
     page.select_option("#example", first)
     assert page.input_value("#query") != ""
-    assert "#+ title" in page.input_value("#query")  # the example's text, from query.js
+    assert "#+ title" in page.input_value("#query")  # the example's text, from workbench.js
+    assert "#+ title" in page.inner_text(".cm-content")  # and in the editor, which runs too
     assert tab.errors == [] and tab.dialogs == []
 
 

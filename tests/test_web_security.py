@@ -49,7 +49,7 @@ ATTACK_HEADERS = {
 EVENT_PAGE = "/id/event/example-library-week-2031.html"
 WEB_SCHEMES = ("http", "https", "mailto")
 LINK_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "data")
-OUR_SCRIPTS = ("/static/query.js",)
+OUR_SCRIPTS = ("/static/workbench.js", "/static/vendor/codemirror.min.js")
 DATA_SCRIPTS = ("application/ld+json", "application/json")
 
 
@@ -406,7 +406,7 @@ def test_every_answer_carries_the_security_headers(client):
         "404 page": client.get("/nothing-here", headers=BROWSER),
         "400": client.get("/sparql", params={"query": "SELECT"}),
         "405": client.delete("/sparql"),
-        "static": client.get("/static/query.js"),
+        "static": client.get("/static/workbench.js"),
         "dump": client.get("/dumps/dataset.ttl"),
         "head": client.head("/?lang=en"),
         "303": client.get("/id/event/example-library-week-2031"),

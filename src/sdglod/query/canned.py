@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -163,6 +163,8 @@ class CannedQuery:
     parameters: tuple[Parameter, ...] = ()
     tags: tuple[str, ...] = ()
     example: str | None = None
+    # Headings of result columns by variable and language (``#+ column VAR@lang: Heading``).
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def parameter_names(self) -> list[str]:
@@ -275,7 +277,13 @@ class CannedQuery:
             "tags": list(self.tags),
             "parameters": [p.to_dict() for p in self.parameters],
             "example": self.example,
+            "columns": {name: dict(headings) for name, headings in self.columns.items()},
         }
+
+    def heading(self, variable: str, lang: str) -> str | None:
+        """The header's heading for a result column, in ``lang`` (else English), if any."""
+        headings = self.columns.get(variable, {})
+        return headings.get(lang) or headings.get("en")
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,12 @@ QUERY_SUFFIX = ".rq"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KEY = re.compile(r"^(?P<key>[a-z]+(?:-[a-z]+)*)(?:@(?P<lang>[a-z]{2,3}))?:(?:[ ](?P<value>.*))?$")
-_TOP_KEYS = ("title", "description", "tags", "example", "param")
+_TOP_KEYS = ("title", "description", "tags", "example", "param", "column")
+# ``#+ column VAR@lang: Heading``: a heading for a result column, the one key naming a variable.
+_COLUMN = re.compile(
+    r"^column(?:[ ]+(?P<var>[^@:\s]*))?(?:@(?P<lang>[^:\s]*))?:(?:[ ](?P<value>.*))?$"
+)
+_LANG = re.compile(r"^[a-z]{2,3}$")
 _LOCALISED = ("title", "description")
 _PARAM_KEYS = ("type", "default", "values", "values-where", "names", "required", "description")
 _PATH_SYMBOLS = set("|/^()*+?!")
@@ -100,8 +105,11 @@ def parse_query(text: str, path: Path) -> CannedQuery:
         parameters=tuple(header.parameters()),
         tags=header.tags(),
         example=header.single("example"),
+        columns=header.columns(),
     )
-    return _check_body(query)
+    query = _check_body(query)
+    header.check_columns(query)
+    return query
 
 
 class _Header:
@@ -113,6 +121,7 @@ class _Header:
         self.first_line: dict[str, int] = {}
         self._current: list[str] | None = None  # the value a continuation line adds to
         self._param: list | None = None  # the attributes of the param being read
+        self._columns: list[tuple[str, str, list[str], int]] = []  # var, lang, parts, line
 
     def error(self, message: str, line: int | None, hint: str | None = None) -> QueryError:
         return QueryError(message, Location(self.path, line), hint)
@@ -157,6 +166,9 @@ class _Header:
                 raise self.error("a continuation line with nothing to continue", number)
             self._current.append(body)
             return
+        if indent == 0 and re.match(r"^column\b", body):
+            self._column(body, number)
+            return
         match = _KEY.match(body)
         if indent not in (0, 2) or not match:
             raise self.error(
@@ -189,6 +201,57 @@ class _Header:
             self.first_line[label] = number
         self.entries.append(entry)  # type: ignore[arg-type]
         self._param = entry[4] if key == "param" else None
+
+    def _column(self, body: str, number: int) -> None:
+        """``column VAR@lang: Heading``, checked as far as the header alone can."""
+        match = _COLUMN.match(body)
+        hint = "write '#+ column VARIABLE@lv: Virsraksts' and '#+ column VARIABLE@en: Heading'"
+        if not match:
+            raise self.error(f"cannot read column heading {body!r}", number, hint)
+        var, lang = match.group("var") or "", match.group("lang")
+        if not _VARIABLE.match(var):
+            raise self.error(
+                f"column {var!r} is not a SPARQL variable name",
+                number,
+                "name the variable without ? or $, e.g. '#+ column targetCode@en: Target code'",
+            )
+        if lang is None or not _LANG.match(lang):
+            raise self.error(
+                f"column {var} needs a language (@lv, @en), not {lang!r}", number, hint
+            )
+        label = f"column {var}@{lang}"
+        if label in self.first_line:
+            raise self.error(
+                f"{label} is given twice (first on line {self.first_line[label]})", number
+            )
+        self.first_line[label] = number
+        value = match.group("value")
+        self._current = [value.strip()] if value and value.strip() else []
+        self._columns.append((var, lang, self._current, number))
+        self._param = None
+
+    def columns(self) -> dict[str, dict[str, str]]:
+        """The headings of result columns, by variable and language; each in lv and en."""
+        found: dict[str, dict[str, str]] = {}
+        first: dict[str, int] = {}
+        for var, lang, parts, line in self._columns:
+            found.setdefault(var, {})[lang] = self._value(parts, line, f"column {var}@{lang}")
+            first.setdefault(var, line)
+        for var, headings in found.items():
+            for lang in sorted(set(REQUIRED_LANGUAGES) - set(headings)):
+                hint = f"add '#+ column {var}@{lang}: …': every heading in lv and en"
+                raise self.error(f"column {var} has no heading in {lang}", first[var], hint)
+        return found
+
+    def check_columns(self, query: CannedQuery) -> None:
+        """Every column heading names a variable the query's SELECT projects (any, for *)."""
+        projected = projection(query.text) if query.form == "SELECT" else set()
+        for var, _, _, at in self._columns:
+            if projected is not None and var not in projected:
+                columns = ", ".join(sorted(projected)) or f"none: the query is a {query.form}"
+                raise self.error(
+                    f"column {var} is not a column of the result", at, f"its columns: {columns}"
+                )
 
     def _param_attribute(self, key: str, lang: str | None, number: int) -> None:
         if self._param is None:

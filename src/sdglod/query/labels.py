@@ -1,7 +1,8 @@
 """Labels for the IRIs of a result, in the reader's language, asked of any backend.
 
 Tables for people show a label instead of an IRI where the data has one: ``schema:name``
-first, then ``skos:prefLabel``, then ``rdfs:label``.
+first, then ``skos:prefLabel``, then ``rdfs:label``, then ``dcterms:title`` (the one list of
+label properties: the web pages name things by it too).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from collections.abc import Iterable, Sequence
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from ..rdf.namespaces import RDFS_LABEL, SCHEMA, SKOS
+from ..rdf.namespaces import DCT, RDFS_LABEL, SCHEMA, SKOS
 from .execute import Backend
 from .results import GraphResult, Result, SelectResult, Term
 
-LABEL_PROPERTIES = (SCHEMA + "name", SKOS + "prefLabel", RDFS_LABEL)
+LABEL_PROPERTIES = (SCHEMA + "name", SKOS + "prefLabel", RDFS_LABEL, DCT + "title")
 _LABEL_BATCH = 200
 
 
@@ -57,8 +58,8 @@ def label_queries(iris: Sequence[str], lang: str) -> list[str]:
 
 
 def labels_from(results: Iterable[Result]) -> dict[str, str]:
-    """The best label per IRI from the answers to :func:`label_queries`: ``schema:name``
-    first, then ``skos:prefLabel``, then ``rdfs:label``; the first in code-point order."""
+    """The best label per IRI from the answers to :func:`label_queries`: by the order of
+    :data:`LABEL_PROPERTIES`; the first in code-point order."""
     best: dict[str, tuple[int, str]] = {}
     for found in results:
         assert isinstance(found, SelectResult)

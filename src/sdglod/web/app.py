@@ -19,12 +19,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import QueryError
-from ..query.canned import CannedQuery
-from ..query.remote import bind_in_text
-from ..query.sparql_text import SparqlTextError
 from ..rdf.formats import RESULT_FORMATS
-from . import canned, downloads, landing, ldes, linked_data, profiles
+from . import canned, downloads, landing, ldes, linked_data, profiles, workbench
 from .config import ServerConfig
 from .describing import language_of, public_root, runtime_of
 from .endpoint import (
@@ -113,6 +109,8 @@ def _routes() -> list[Route | Mount]:
         Route("/ldes.{suffix}", ldes.stream, methods=read),
         Route("/ldes/{rest:path}", ldes.stream, methods=read),
         Route("/sparql", sparql, methods=[*read, "POST"]),
+        Route("/sparql/terms.json", workbench.terms, methods=read),
+        Route("/sparql/lookup.json", workbench.lookup, methods=read),
         Route("/queries", canned.query_list, methods=read),
         Route("/queries/", canned.query_list, methods=read),
         Route("/queries.json", canned.query_list, methods=read),
@@ -241,7 +239,7 @@ async def query_page(
         "runtime": runtime,
         "query": parsed.query or _first_example(runtime),
         "examples": sorted(runtime.queries.values(), key=lambda q: q.name),
-        "examples_map": _examples(runtime),
+        "examples_map": workbench.examples(runtime),
         "table": None,
         "error": None,
         "truncated": False,
@@ -250,32 +248,16 @@ async def query_page(
     status = 200
     if parsed.query is not None:
         context["downloads"] = sparql_downloads(parsed.query, kind)
-        context["share"] = "/sparql?" + urlencode({"query": parsed.query})
         job = job_for(runtime, parsed, RESULT_FORMATS["json"])
         timeout = timeout or runtime.config.timeout
-        status = await show_results(context, request, runtime, job, kind, timeout)
+        # A canned query's example, as it is: its header's column headings apply.
+        example = workbench.example_named(runtime, parsed.query)
+        headings = (lambda name: example.heading(name, lang)) if example else None
+        status = await show_results(context, request, runtime, job, kind, timeout, headings)
+        # The link keeps the view the reader sees (the chart, when there is one).
+        shown = {"view": "chart"} if context.get("chart") and context["view"] == "chart" else {}
+        context["share"] = "/sparql?" + urlencode({"query": parsed.query, **shown})
     return render("query.html", status=status, **context)
-
-
-def _examples(runtime: Runtime) -> dict[str, str]:
-    """The canned queries as examples, by name: made once per runtime (binding them all
-    costs about 10 ms, and neither queries nor defaults change while a runtime serves)."""
-    if runtime.query_examples is None:
-        runtime.query_examples = {
-            query.name: _example_text(runtime, query) for query in runtime.queries.values()
-        }
-    return runtime.query_examples
-
-
-def _example_text(runtime: Runtime, query: CannedQuery) -> str:
-    """A canned query as an example to edit, that runs as it is: its parameters written in as
-    their defaults, the way a remote store gets them (constants, else ``BIND``s: Virtuoso 7.2
-    fails on a ``VALUES`` block before an ordered sub-select)."""
-    try:
-        bindings = query.bind({}, runtime.base, runtime.vocabulary.prefixes)
-        return bind_in_text(query.text, bindings)
-    except (QueryError, SparqlTextError):
-        return query.text
 
 
 def _first_example(runtime: Runtime) -> str:

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..errors import QueryError
 from ..query.canned import PARAM_TYPES, CannedQuery, Prepared
-from ..query.results import Result, from_sparql_json
+from ..query.results import Result, Term, from_sparql_json
 from ..query.sparql_text import SparqlTextError, prologue, with_offset
 from ..query.values import READ_AT_MOST, Probe, http_listing, listing_text, resolve_async
 from ..rdf.formats import GRAPH, RESULT_FORMATS, SOLUTIONS, ResultSerialisation
@@ -23,7 +23,9 @@ from .pages import render
 from .paging import PAGE_PARAMETERS, Page, link_header, page_links, paged_job, requested_page
 from .result_pages import download_formats, show_results
 from .runtime import Runtime
+from .workbench import editor_text
 
+PAGE_OWN = ("lang", "view")  # the page's own parameters, unless the query has one so named
 CANNED_SUFFIXES = {
     "." + name: name for name in ("json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdf")
 }
@@ -75,9 +77,8 @@ async def canned_query(request: Request) -> Response:
         )
     if suffix == "rq":
         return Response(query.text, media_type="application/sparql-query; charset=utf-8")
-    given = _parameters(request)
-    if "lang" not in query.parameter_names:
-        given.pop("lang", None)  # then ?lang= only chooses the language of the page
+    # ?lang= and ?view= choose how the page shows, unless the query has a parameter so named.
+    given = {k: v for k, v in _parameters(request).items() if k not in _own(query)}
     page = None
     if not set(PAGE_PARAMETERS) & set(query.parameter_names):  # the query's own names win
         page = requested_page(given, runtime.config.row_limit)
@@ -88,7 +89,7 @@ async def canned_query(request: Request) -> Response:
         bindings = await _checked(runtime, prepared)
     except QueryError as err:
         if suffix == "html" or (suffix is None and wants_html(request)):
-            return await canned_page(request, runtime, query, given, err)
+            return await canned_page(request, runtime, query, given, None, err)
         raise HttpError("bad-parameter", err.message, hint=err.hint) from None
     kind = {"SELECT": "solutions", "ASK": "boolean"}.get(query.form, GRAPH)
     fmt: ResultSerialisation | None
@@ -116,13 +117,18 @@ async def canned_query(request: Request) -> Response:
             )
         job = paged_job(job, page)
     if fmt is None:
-        return await canned_page(request, runtime, query, given, None, job, kind, page)
+        return await canned_page(request, runtime, query, given, bindings, None, job, kind, page)
     response = await runtime.respond(request, job, fmt, runtime.config.timeout)
     more = response.headers.get("sdglod-truncated") == "true"
     links = _neighbours(request, job, page, more)
     if links:
         response.headers["Link"] = link_header(links)
     return response
+
+
+def _own(query: CannedQuery) -> set[str]:
+    """The page's own parameters that are not also ``query``'s."""
+    return set(PAGE_OWN) - set(query.parameter_names)
 
 
 def pins_a_resource(query: CannedQuery, bindings: Mapping[str, object]) -> bool:
@@ -200,13 +206,15 @@ async def canned_page(
     runtime: Runtime,
     query: CannedQuery,
     given: dict[str, str],
+    bindings: Mapping[str, Term] | None,
     problem: QueryError | None,
     job: QueryJob | None = None,
     kind: str | None = None,
     page: Page | None = None,
 ) -> Response:
-    """The HTML page of a canned query: its form, its text, and the result (a page of it, if
-    asked) or the error its parameters gave."""
+    """The HTML page of a canned query: its form, its text with the values ``bindings`` give it
+    (one click from the query editor), and the result (a page of it, if asked) or the error its
+    parameters gave."""
     lang = language_of(request)
     context: dict = {
         "lang": lang,
@@ -219,7 +227,11 @@ async def canned_page(
         "error": None,
         "truncated": False,
         "downloads": [],
+        "editor": None,
     }
+    if not runtime.config.static_site:  # a static site has no query editor
+        text = editor_text(runtime, query, bindings)
+        context["editor"] = "/sparql?" + urlencode({"query": text, "lang": lang})
     status = 200
     if problem is not None:
         context["error"] = HttpError("bad-parameter", problem.message, hint=problem.hint)
@@ -228,7 +240,15 @@ async def canned_page(
         # A static site has each result once, with the defaults: its links carry no values.
         shown = {} if runtime.config.static_site else given
         context["downloads"] = canned_downloads(query.name, shown, kind)
-        status = await show_results(context, request, runtime, job, kind, runtime.config.timeout)
+        status = await show_results(
+            context,
+            request,
+            runtime,
+            job,
+            kind,
+            runtime.config.timeout,
+            lambda name: query.heading(name, lang),
+        )
         if status == 200 and not runtime.config.static_site:
             context["pages"] = _neighbours(request, job, page, bool(context["truncated"]))
             context["first_row"] = (page.offset if page else 0) + 1

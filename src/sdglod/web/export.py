@@ -135,6 +135,8 @@ async def _export(project: Project, folder: Path, row_limit: int) -> ExportSumma
         await _save_queries(writer, runtime)
         await _save_downloads(writer, runtime, resources)
     for asset in sorted(STATIC.iterdir()):
+        if not asset.is_file():
+            continue  # vendor/: the query editor, and a static site has no query page
         writer.write(f"/static/{asset.name}", asset.read_bytes())
     writer.write("/.htaccess", HTACCESS.encode())
     writer.write("/nginx.conf", NGINX.encode())

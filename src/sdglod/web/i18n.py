@@ -83,6 +83,20 @@ WORDS: dict[str, dict[str, str]] = {
     "previous_page": {"lv": "Iepriekšējā", "en": "Previous"},
     "next_page": {"lv": "Nākamā", "en": "Next"},
     "rows_from": {"lv": "Rindas {first}–{last}", "en": "Rows {first}–{last}"},
+    # --- results: readable tables, the chart and its views, the way to the editor ---
+    "result_views": {"lv": "Rezultātu skats", "en": "View of the results"},
+    "view_table": {"lv": "Tabula", "en": "Table"},
+    "view_chart": {"lv": "Diagramma", "en": "Chart"},
+    "chart_caption": {
+        "lv": "{value} pēc {label}: stabiņu garums ir proporcionāls vērtībai, sākot no nulles.",
+        "en": "{value} by {label}: the length of each bar is proportional to its value, from zero.",
+    },
+    "chart_cut": {
+        "lv": "Parādītas pirmās {shown} rindas; vēl {cut} rindas ir tikai tabulā.",
+        "en": "The first {shown} rows are shown; {cut} more are in the table only.",
+    },
+    "open_in_editor": {"lv": "Atvērt vaicājumu redaktorā", "en": "Open in the query editor"},
+    # --- end of results ---
     "explore": {"lv": "Izpētīt un lejupielādēt", "en": "Explore and download"},
     "dumps": {"lv": "Datu kopas faili (dumpi)", "en": "Dumps of the dataset"},
     "stream": {"lv": "Izmaiņu plūsma pa laidieniem (LDES)", "en": "Changes by release (LDES)"},
@@ -109,6 +123,38 @@ WORDS: dict[str, dict[str, str]] = {
         "attīstības mērķiem.",
         "en": "Linked open data about museums, libraries and the UN Sustainable Development Goals.",
     },
+    # The query workbench's editor, history and table (templates/query.html, workbench.js).
+    "history": {"lv": "Mani vaicājumi šajā pārlūkā", "en": "My queries in this browser"},
+    "choose_history": {
+        "lv": "— izvēlieties agrāku vaicājumu —",
+        "en": "— choose an earlier query —",
+    },
+    "history_clear": {"lv": "Aizmirst", "en": "Forget them"},
+    "shortcuts": {"lv": "Taustiņi redaktorā", "en": "Keys in the editor"},
+    "key_run": {"lv": "izpilda", "en": "runs the query"},
+    "key_complete": {
+        "lv": "piedāvā prefiksus, klases, īpašības un resursus no šīs datu kopas",
+        "en": "offers prefixes, classes, properties and resources of this dataset",
+    },
+    "key_comment": {"lv": "komentē rindu", "en": "comments a line out"},
+    "key_find": {"lv": "meklē tekstā", "en": "finds in the text"},
+    "key_undo": {"lv": "atsauc", "en": "undoes"},
+    "key_leave": {"lv": "iziet no redaktora", "en": "leaves the editor"},
+    "limits": {
+        "lv": "Vaicājums tiek apturēts pēc {seconds} s; rezultātā ir ne vairāk kā {rows} rindu.",
+        "en": "A query is stopped after {seconds} s; a result shows at most {rows} rows.",
+    },
+    "filter_rows": {"lv": "Atlasīt rindas", "en": "Filter rows"},
+    "rows_shown": {  # filled in by workbench.js: {{…}} stays {…} here
+        "lv": "rindas {{first}}–{{last}} no {{total}}",
+        "en": "rows {{first}}–{{last}} of {{total}}",
+    },
+    "nothing_matches": {"lv": "Nevienā rindā tā nav.", "en": "No row matches."},
+    "result_pages": {"lv": "Rezultāta lapas", "en": "Pages of the result"},
+    "sort_by": {"lv": "Kārtot pēc šīs kolonnas", "en": "Sort by this column"},
+    "prefix": {"lv": "prefikss", "en": "prefix"},
+    "class": {"lv": "klase", "en": "class"},
+    "property": {"lv": "īpašība", "en": "property"},
 }
 
 

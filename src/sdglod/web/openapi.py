@@ -152,6 +152,8 @@ def openapi_document(runtime: object, server_url: str, codes: dict[str, tuple[in
     queries: dict[str, CannedQuery] = runtime.queries  # type: ignore[attr-defined]
     paths: dict[str, dict] = {
         "/sparql": {"get": _sparql_get(codes), "post": _sparql_post(codes)},
+        "/sparql/terms.json": {"get": _terms()},
+        "/sparql/lookup.json": {"get": _lookup(codes)},
         "/queries": {"get": _query_list()},
         "/health": {"get": _health()},
     }
@@ -323,6 +325,99 @@ def _query_list() -> dict:
                 "description": "the list",
                 "content": {"application/json": {"schema": {"type": "object"}}},
             }
+        },
+    }
+
+
+_LABELS = {
+    "type": "object",
+    "description": "labels by language (lv, en), where the vocabulary gives them",
+    "additionalProperties": {"type": "string"},
+}
+_TERM = {
+    "type": "object",
+    "properties": {
+        "iri": {"type": "string"},
+        "name": {"type": "string", "description": "a prefixed name of the build, else <iri>"},
+        "count": {"type": "integer", "description": "instances (classes), triples (properties)"},
+        "label": _LABELS,
+    },
+    "required": ["iri", "name", "count", "label"],
+}
+
+
+def _terms() -> dict:
+    """``GET /sparql/terms.json``: what the query editor completes."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "prefixes": {"type": "object", "additionalProperties": {"type": "string"}},
+            "classes": {"type": "array", "items": _TERM},
+            "properties": {"type": "array", "items": _TERM},
+            "limits": {
+                "type": "object",
+                "properties": {
+                    "timeout": {"type": "number", "description": "seconds a query may run"},
+                    "rows": {"type": "integer", "description": "rows a result is cut at"},
+                },
+            },
+        },
+        "required": ["prefixes", "classes", "properties", "limits"],
+    }
+    return {
+        "operationId": "sparql_terms",
+        "summary": "Completion for the query editor: prefixes, classes and properties",
+        "description": "The build's prefixes; the classes and properties of the data (the VoID "
+        "partitions) with their counts and lv/en labels, most used first; the endpoint's time "
+        "limit and row cap. The same for a whole build (ETag).",
+        "responses": {
+            "200": {
+                "description": "the terms",
+                "content": {"application/json": {"schema": schema}},
+            }
+        },
+    }
+
+
+def _lookup(codes: dict[str, tuple[int, str]]) -> dict:
+    """``GET /sparql/lookup.json``: resources by a part of their label."""
+    found = {
+        "type": "object",
+        "properties": {
+            "iri": {"type": "string"},
+            "name": {"type": "string"},
+            "label": {"type": "string", "description": "in the page language"},
+            "type": {"type": ["string", "null"], "description": "the label of its class"},
+        },
+    }
+    schema = {
+        "type": "object",
+        "properties": {
+            "results": {"type": "array", "items": found, "maxItems": 20},
+            "limit": {"type": "integer", "const": 20},
+            "truncated": {"type": "boolean", "description": "more resources match"},
+        },
+    }
+    return {
+        "operationId": "sparql_lookup",
+        "summary": "Resources whose label (or IRI) holds a text, for the query editor",
+        "description": "At most 20, those whose label starts with the text first, then shorter "
+        "ones; compared without regard to case.",
+        "parameters": [
+            {
+                "name": "q",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string", "minLength": 2, "maxLength": 100},
+            },
+            {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["lv", "en"]}},
+        ],
+        "responses": {
+            "200": {
+                "description": "the resources found",
+                "content": {"application/json": {"schema": schema}},
+            },
+            **_errors(codes, [400]),
         },
     }
 

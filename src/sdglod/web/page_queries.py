@@ -11,15 +11,10 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from ..query.labels import LABEL_PROPERTIES
 from ..rdf.namespaces import RDF, RDF_TYPE, RDFS, SCHEMA, SDGO, SKOS
 from .security import safe_colour
 
-LABEL_PROPERTIES = (
-    SCHEMA + "name",
-    SKOS + "prefLabel",
-    RDFS + "label",
-    "http://purl.org/dc/terms/title",
-)
 COMPACT_CODE = SDGO + "SDGCodeCompact"
 _BATCH = 400
 

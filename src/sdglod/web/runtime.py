@@ -111,7 +111,9 @@ class Runtime:
     publication: str | None = None  # a remote store's publish mark, when it started
     graph_sizes: dict[str, int] = field(default_factory=dict)
     users: int = 0  # requests in flight on this runtime (see follow.PinRuntime)
-    query_examples: dict[str, str] | None = None  # the query page's examples (app._examples)
+    query_examples: dict[str, str] | None = None  # the query page's examples (workbench)
+    # The names the workbench's lookup searches, made once per build (workbench.label_index).
+    label_index: asyncio.Future | None = None
     replies: AnswerCache[Reply] = field(init=False)  # whole answers (replay.py), as many
 
     def __post_init__(self) -> None:
@@ -228,14 +230,15 @@ class Runtime:
         return self.project.base
 
     def etag(self, job: QueryJob) -> str:
-        return self._etag(job.key())
+        return self.key_etag(job.key())
 
-    def _etag(self, key: str) -> str:
+    def key_etag(self, key: str) -> str:
+        """The ETag of the answer kept under ``key`` for this build."""
         digest = hashlib.sha256(f"{self.tag}\n{key}".encode()).hexdigest()[:32]
         # Weak: the same answer may go out gzipped or not.
         return f'W/"{digest}"'
 
-    def _validators(self, request: Request, etag: str, vary: str) -> tuple[dict, Response | None]:
+    def validators(self, request: Request, etag: str, vary: str) -> tuple[dict, Response | None]:
         """The caching headers of an answer, and the 304 if the client already has it."""
         headers = {
             "ETag": etag,
@@ -359,8 +362,8 @@ class Runtime:
         never change, and a resource page costs several queries and a template), with an ETag
         for 304s. Only pages that rendered with 200 are kept."""
         key = f"page\n{request.url.path}\n{request.url.query}\n{lang}"
-        etag = self._etag(key)
-        validators, unchanged = self._validators(request, etag, "Accept, Accept-Language")
+        etag = self.key_etag(key)
+        validators, unchanged = self.validators(request, etag, "Accept, Accept-Language")
         headers = {**(headers or {}), **validators}
         if unchanged is not None:
             unchanged.headers.update(headers)
@@ -385,7 +388,7 @@ class Runtime:
     ) -> Response:
         """The HTTP answer to ``job`` in ``fmt``: 304 if the client has it, else the result
         (``answer``, if the caller already has it: with no cache it would run again)."""
-        headers, unchanged = self._validators(request, self.etag(job), "Accept")
+        headers, unchanged = self.validators(request, self.etag(job), "Accept")
         if unchanged is not None:
             return unchanged
         if answer is None:
