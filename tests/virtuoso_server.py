@@ -47,7 +47,7 @@ ServerRoot = {folder}/www
 MaxClientConnections = 10
 ServerThreads = 10
 [SPARQL]
-ResultSetMaxRows = 100000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 60
 """
 
@@ -63,8 +63,9 @@ def virtuoso_missing() -> str | None:
 class VirtuosoServer:
     """A ``virtuoso-t`` process with its own database in ``folder``."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, max_rows: int = 100_000):
         self.folder = folder
+        self.max_rows = max_rows  # ResultSetMaxRows: answers are cut there, without a word
         self.log = folder / "server.log"
         self.sql_port = 0
         self.http_port = 0
@@ -113,6 +114,7 @@ class VirtuosoServer:
                     host=HOST,
                     sql=self.sql_port,
                     http=self.http_port,
+                    max_rows=self.max_rows,
                 ),
                 encoding="utf-8",
             )

@@ -203,13 +203,18 @@ def lookup_query(text: str) -> str:
     :data:`LOOKUP_ROWS`, to tell whether there are more."""
     wanted = str(Literal(text.lower()))  # written by pyoxigraph: quotes, \ and all escaped
     labels = " ".join(str(NamedNode(p)) for p in LABEL_PROPERTIES)
+    # Each branch ranks its own matches: Virtuoso 7.2 fails ("equiv replaces filter") on one
+    # FILTER over a variable that both branches of a UNION bind.
     return (
-        "SELECT ?s (MIN(?rank) AS ?best) (MIN(STRLEN(?text)) AS ?size) WHERE { "
-        f"{{ VALUES ?p {{ {labels} }} ?s ?p ?text FILTER(isIRI(?s)) }} UNION "
-        '{ ?s a ?type FILTER(isIRI(?s)) BIND(REPLACE(STR(?s), "^.*[/#]", "") AS ?text) } '
-        f"BIND(LCASE(STR(?text)) AS ?low) FILTER(CONTAINS(?low, {wanted})) "
-        f"BIND(IF(STRSTARTS(?low, {wanted}), 0, 1) AS ?rank) "
-        f"}} GROUP BY ?s ORDER BY ?best ?size STR(?s) LIMIT {LOOKUP_ROWS + 1}"
+        "SELECT ?s (MIN(?rank) AS ?best) (MIN(?size) AS ?shortest) WHERE { "
+        f"{{ VALUES ?p {{ {labels} }} ?s ?p ?text "
+        f"BIND(LCASE(STR(?text)) AS ?low) FILTER(isIRI(?s) && CONTAINS(?low, {wanted})) "
+        f"BIND(IF(STRSTARTS(?low, {wanted}), 0, 1) AS ?rank) BIND(STRLEN(?low) AS ?size) }} "
+        "UNION "
+        '{ ?s a ?type FILTER(isIRI(?s)) BIND(LCASE(REPLACE(STR(?s), "^.*[/#]", "")) AS ?local) '
+        f"FILTER(CONTAINS(?local, {wanted})) "
+        f"BIND(IF(STRSTARTS(?local, {wanted}), 0, 1) AS ?rank) BIND(STRLEN(?local) AS ?size) }} "
+        f"}} GROUP BY ?s ORDER BY ?best ?shortest STR(?s) LIMIT {LOOKUP_ROWS + 1}"
     )
 
 
@@ -240,13 +245,15 @@ class LabelIndex:
         return sorted(best, key=lambda iri: (*best[iri], iri))[:limit]
 
 
-def index_queries() -> tuple[str, str]:
-    """The names of resources (labels) and the typed resources (for their IRI's local part)."""
+def index_queries() -> tuple[tuple[str, str], ...]:
+    """The names of resources (labels) and the typed resources (for their IRI's local part):
+    each query with the one that counts its rows."""
     labels = " ".join(str(NamedNode(p)) for p in LABEL_PROPERTIES)
+    named = f"{{ VALUES ?p {{ {labels} }} ?s ?p ?text FILTER(isIRI(?s) && isLiteral(?text)) }}"
+    typed = "{ ?s a ?type FILTER(isIRI(?s)) }"
     return (
-        f"SELECT ?s ?text WHERE {{ VALUES ?p {{ {labels} }} ?s ?p ?text "
-        "FILTER(isIRI(?s) && isLiteral(?text)) }",
-        "SELECT DISTINCT ?s WHERE { ?s a ?type FILTER(isIRI(?s)) }",
+        (f"SELECT ?s ?text WHERE {named}", f"SELECT (COUNT(*) AS ?n) WHERE {named}"),
+        (f"SELECT DISTINCT ?s WHERE {typed}", f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {typed}"),
     )
 
 
@@ -266,14 +273,20 @@ async def _read_index(runtime: Runtime) -> LabelIndex | None:
     # Once per build, and nobody waits for it: more time than a reader's query has.
     timeout = max(INDEX_SECONDS, runtime.config.timeout)
     try:
-        for text in index_queries():
-            # A query of the whole store, not a page's lookup: it runs in the query lane.
-            job = QueryJob(text, "json", INDEX_NAMES, base=runtime.base, keep_result=True)
-            answer = await runtime.answer(job, timeout)
-            if answer.truncated:
+        for text, count in index_queries():
+            # Queries of the whole store, not a page's lookups: they run in the query lane.
+            result = await _select(runtime, text, INDEX_NAMES, timeout)
+            counted = await _select(runtime, count, 1, timeout)
+            if result is None or counted is None or counted.rows[0][0] is None:
                 return None
-            result = answer.result if answer.result is not None else from_sparql_json(answer.body)
-            assert isinstance(result, SelectResult)
+            if int(counted.rows[0][0].value) != len(result.rows):
+                # A store that cuts answers without saying so (Virtuoso's ResultSetMaxRows).
+                log.warning(
+                    "the store gave %d of %s names: lookups search the store",
+                    len(result.rows),
+                    counted.rows[0][0].value,
+                )
+                return None
             for row in result.rows:
                 iri, name = row[0], row[-1] if len(row) > 1 else None
                 if iri is None:
@@ -286,6 +299,17 @@ async def _read_index(runtime: Runtime) -> LabelIndex | None:
         log.warning("the lookup index was not read (%s): lookups search the store", err.message)
         return None
     return LabelIndex(tuple(sorted(names)))
+
+
+async def _select(runtime: Runtime, text: str, rows: int, timeout: float) -> SelectResult | None:
+    """The solutions of ``text``, all of them, or ``None`` if there are more than ``rows``."""
+    job = QueryJob(text, "json", rows, base=runtime.base, keep_result=True)
+    answer = await runtime.answer(job, timeout)
+    if answer.truncated:
+        return None
+    result = answer.result if answer.result is not None else from_sparql_json(answer.body)
+    assert isinstance(result, SelectResult)
+    return result
 
 
 async def found_iris(runtime: Runtime, text: str) -> list[str]:

@@ -218,7 +218,12 @@
     if (!word || (word.text.length < 3 && !context.explicit) || word.text.length < 2) {
       return null;
     }
-    if (KEYWORDS.indexOf(word.text.toUpperCase()) >= 0) { return null; }
+    // Not the local part of a prefixed name (sdglod:Out…), nor a keyword being typed (SEL…).
+    if (/[:?$]$/.test(context.state.sliceDoc(Math.max(0, word.from - 1), word.from))) { return null; }
+    var typed = word.text;
+    if (!context.explicit && typed === typed.toUpperCase() && KEYWORDS.some(function (k) {
+      return k.indexOf(typed) === 0;
+    })) { return null; }
     var key = word.text.toLowerCase() + "|" + lang;
     if (!lookups[key]) {
       var url = "/sparql/lookup.json?" + new URLSearchParams({ q: word.text, lang: lang });
