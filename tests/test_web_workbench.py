@@ -247,6 +247,35 @@ def test_the_index_finds_what_the_sparql_search_finds_in_the_same_order(index, s
     assert index.search(text.strip(), LOOKUP_ROWS + 1) == by_sparql
 
 
+def naive_search(names, text: str, limit: int) -> list[str]:
+    """What LabelIndex.search means, said plainly: a name at a time."""
+    best: dict[str, tuple[int, int]] = {}
+    for name, iri in names:
+        if text.lower() in name:
+            rank = (0 if name.startswith(text.lower()) else 1, len(name))
+            old = best.get(iri, (2, 1 << 30))
+            best[iri] = (min(old[0], rank[0]), min(old[1], rank[1]))
+    return sorted(best, key=lambda iri: (*best[iri], iri))[:limit]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(
+        st.tuples(
+            st.text(alphabet="ab\nc é", max_size=8).map(str.lower),
+            st.sampled_from(["http://x/1", "http://x/2", "http://x/3", "http://x/4"]),
+        ),
+        max_size=12,
+    ),
+    text=st.text(alphabet="ab\nc é", min_size=1, max_size=3),
+)
+def test_the_index_search_means_what_a_plain_search_means(names, text):
+    """Names with any characters (a label may hold a line break, the index's separator):
+    a match never runs from one name into the next."""
+    index = LabelIndex(tuple(sorted(set(names))))
+    assert index.search(text, 3) == naive_search(sorted(set(names)), text, 3)
+
+
 def test_a_store_too_big_to_index_is_searched_with_sparql(built, store, monkeypatch, index):
     monkeypatch.setattr(workbench, "INDEX_NAMES", 1)  # every store has more names than that
     name = next(n for _, n in named(store, "en") if len(n) >= 8)

@@ -4,8 +4,8 @@ lookup of resources by label, and the text of a canned query to open in the edit
 
 Completion never sends the reader's text anywhere but this server. The lookup searches an index
 of every resource's names, read from the store once per build in the background (at 1M
-triples, 240 000 names in about 9 s; then a search takes about 0.1 s where a SPARQL
-``CONTAINS`` over the store takes a second or more). Until it is read, and for a store with
+triples, 226 000 names in about 9 s; then a search of 3 letters or more takes milliseconds
+where a SPARQL ``CONTAINS`` over the store takes a second or more). Until it is read, and for a store with
 more names than it may hold, the store is searched with SPARQL, the text given as one escaped
 literal (never pasted). Answers are kept per text and language for as long as the build is
 served.
@@ -14,12 +14,13 @@ served.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import logging
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from starlette.requests import Request
@@ -229,6 +230,18 @@ class LabelIndex:
     IRI's local part when it has a type — what :func:`lookup_query` searches, in memory."""
 
     names: tuple[tuple[str, str], ...]
+    # The names in one text, and where each starts: str.find walks it at C speed (a Python
+    # loop over the names took 110 ms at 1M triples whatever it found; this, a millisecond).
+    _text: str = field(init=False, compare=False, repr=False)
+    _starts: list[int] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        starts, at = [], 0
+        for name, _ in self.names:
+            starts.append(at)
+            at += len(name) + 1
+        object.__setattr__(self, "_text", "\n".join(name for name, _ in self.names))
+        object.__setattr__(self, "_starts", starts)
 
     def search(self, text: str, limit: int) -> list[str]:
         """The IRIs with a name holding ``text`` (any case): those a name starts with first,
@@ -236,12 +249,19 @@ class LabelIndex:
         ``limit`` of them."""
         wanted = text.lower()
         best: dict[str, list[int]] = {}
-        for name, iri in self.names:
-            at = name.find(wanted)
-            if at >= 0:
-                starts, size = (0 if at == 0 else 1), len(name)
-                kept = best.setdefault(iri, [starts, size])
-                kept[0], kept[1] = min(kept[0], starts), min(kept[1], size)
+        found = self._text.find(wanted) if wanted else -1
+        while found >= 0:
+            entry = bisect.bisect_right(self._starts, found) - 1
+            name, iri = self.names[entry]
+            offset = found - self._starts[entry]
+            if offset + len(wanted) > len(name):  # across the end of a name: not a match
+                found = self._text.find(wanted, found + 1)
+                continue
+            # The first place in a name is its smallest: whether the name starts with it.
+            starts, size = (0 if offset == 0 else 1), len(name)
+            kept = best.setdefault(iri, [starts, size])
+            kept[0], kept[1] = min(kept[0], starts), min(kept[1], size)
+            found = self._text.find(wanted, self._starts[entry] + len(name) + 1)
         return sorted(best, key=lambda iri: (*best[iri], iri))[:limit]
 
 
