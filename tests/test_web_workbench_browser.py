@@ -457,3 +457,29 @@ def test_an_example_runs_with_its_own_column_headings(page, server, built):
     named = {v: h for v, h in headings.items() if query.heading(v, "lv")}
     assert named and all(h == query.heading(v, "lv") for v, h in named.items()), headings
     no_errors_but(page)
+
+
+@pytest.fixture(scope="module")
+def tight_server(tmp_path_factory, built):
+    """The same build served with a small time limit and row cap."""
+    project, _ = built
+    log = tmp_path_factory.mktemp("workbench-tight") / "server.log"
+    with SdglodServer(project.root, log, "--timeout", "1", "--row-limit", "7") as running:
+        yield running.start()
+
+
+def test_the_limits_are_shown_and_said_when_met(page, tight_server):
+    page.goto(tight_server.url + "/sparql?lang=en")
+    limits = page.inner_text("#limits")
+    assert "1 s" in limits and "7 rows" in limits  # before anything runs
+    set_query(page, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("table.results")
+    assert "cut at 7 rows" in page.inner_text("#results")
+    assert len(visible_rows(page)) == 7
+    # Every triple against every other, twice: far more than a second's work.
+    set_query(page, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    page.keyboard.press("Control+Enter")
+    page.locator("#error").wait_for()
+    assert "more than 1 s" in page.inner_text("#error")
+    no_errors_but(page, "status of 503", "status of 504", "status of 408")

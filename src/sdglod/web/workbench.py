@@ -4,11 +4,11 @@ lookup of resources by label, and the text of a canned query to open in the edit
 
 Completion never sends the reader's text anywhere but this server. The lookup searches an index
 of every resource's names, read from the store once per build in the background (at 1M
-triples, 226 000 names in about 9 s; then a search of 3 letters or more takes milliseconds
-where a SPARQL ``CONTAINS`` over the store takes a second or more). Until it is read, and for a store with
-more names than it may hold, the store is searched with SPARQL, the text given as one escaped
-literal (never pasted). Answers are kept per text and language for as long as the build is
-served.
+triples, 226 000 names in about 9 s; then a search of 3 letters or more takes milliseconds,
+where a SPARQL ``CONTAINS`` over the store takes a second or more). Until it is read, and for
+a store with more names than it may hold, the store is searched with SPARQL, the text given as
+one escaped literal (never pasted). Answers are kept per text and language for as long as the
+build is served.
 """
 
 from __future__ import annotations
