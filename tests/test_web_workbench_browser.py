@@ -359,6 +359,11 @@ def test_a_canned_query_opens_in_the_editor_and_runs_the_same(page, server):
     page.goto(server.url + f"/queries/{name}?lang=en")
     page.wait_for_selector("#results")
     canned_rows = page.locator("table.results tbody tr").count()
+    # The canned page's own table sorts and filters too (the same script, without an editor).
+    header = page.locator("table.results th").first
+    header.locator("button.sort").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert page.locator("#filter").is_visible()
     with page.expect_navigation():
         page.click("#open-in-editor")
     assert urlsplit(page.url).path == "/sparql"

@@ -2,12 +2,13 @@
 // result has an address to share), the server draws the table and the chart. The script adds
 // the editor (CodeMirror, static/vendor), completion from this dataset, the place of a syntax
 // error, examples, a history kept in this browser, and sorting, filtering and paging of the
-// table. It talks to this server only: /sparql/terms.json and /sparql/lookup.json.
+// table (also on canned queries' pages, which have a table and no editor). It talks to this
+// server only: /sparql/terms.json and /sparql/lookup.json.
 (function () {
   "use strict";
   var form = document.getElementById("query-form");
   var text = document.getElementById("query");
-  if (!form || !text) { return; }
+  var editing = Boolean(form && text);  // the query page; a canned query's page has a table only
   var lang = document.documentElement.lang || "en";
   var messages = readJson("workbench-words") || {};
   var examples = readJson("examples-data") || {};
@@ -32,7 +33,7 @@
 
   // --- the editor ------------------------------------------------------------------------
   var view = null;
-  if (window.CM) { view = mountEditor(); }
+  if (editing && window.CM) { view = mountEditor(); }
 
   function submit() {
     if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
@@ -88,7 +89,7 @@
   // The server names the line and, where the store says it, the column: mark that place (the
   // whole line when there is no column, as from Virtuoso).
   var error = document.querySelector("#error .message[data-line]");
-  if (error) { markError(error); }
+  if (error && editing) { markError(error); }
 
   function markError(element) {
     var line = parseInt(element.dataset.line, 10);
@@ -298,7 +299,7 @@
       });
     }
   }
-  form.addEventListener("submit", function () { remember(text.value); });
+  if (editing) { form.addEventListener("submit", function () { remember(text.value); }); }
 
   // --- the table: sort, filter, pages --------------------------------------------------------
   var table = document.querySelector("#table-view table.results, table.results");
