@@ -36,3 +36,18 @@ def launched(extra_flags: tuple[str, ...] = ()) -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+def watched_page(browser: object) -> Iterator[object]:
+    """A page in a context of its own whose console errors and uncaught exceptions are kept
+    in ``page.console_errors`` (a blocked script or style shows there too); closed after."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.console_errors = errors
+    yield page
+    context.close()

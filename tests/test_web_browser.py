@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from chromium import launched
+from chromium import launched, watched_page
 from conftest import BACKENDS, REPO, backend_for
 from sdglod_server import SdglodServer
 
@@ -43,16 +43,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.console_errors = errors  # type: ignore[attr-defined]
-    yield page
-    context.close()
+    yield from watched_page(browser)
 
 
 def test_run_an_example_and_share_and_download_its_results(page, server):

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from chromium import launched
+from chromium import launched, watched_page
 from conftest import REPO
 from sdglod_server import SdglodServer
 from support import html_problems, rows
@@ -59,16 +59,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.console_errors = errors  # type: ignore[attr-defined]
-    yield page
-    context.close()
+    yield from watched_page(browser)
 
 
 def set_query(page, text: str) -> None:
@@ -376,14 +367,18 @@ def test_a_canned_query_opens_in_the_editor_and_runs_the_same(page, server):
 # --- keyboard, languages, validity ------------------------------------------------------------
 
 
+def tab_to(page, css_class: str, presses: int = 40) -> None:
+    """Press Tab until the focus is on an element of ``css_class``, as a keyboard user would."""
+    for _ in range(presses):
+        if page.evaluate("c => document.activeElement.classList.contains(c)", css_class):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reaches .{css_class}")
+
+
 def test_the_workbench_works_by_keyboard_alone(page, server):
     page.goto(server.url + "/sparql?lang=en")
-    for _ in range(30):
-        if page.evaluate("document.activeElement.classList.contains('cm-content')"):
-            break
-        page.keyboard.press("Tab")
-    else:
-        raise AssertionError("Tab never reaches the editor")
+    tab_to(page, "cm-content")
     page.keyboard.press("Control+a")
     page.keyboard.insert_text("SELECT ?n WHERE { VALUES ?n { 3 1 2 } }")
     page.keyboard.press("Tab")  # Tab leaves the editor: no keyboard trap
@@ -391,12 +386,7 @@ def test_the_workbench_works_by_keyboard_alone(page, server):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("table.results")
-    for _ in range(40):
-        if page.evaluate("document.activeElement.classList.contains('sort')"):
-            break
-        page.keyboard.press("Tab")
-    else:
-        raise AssertionError("Tab never reaches the table's sort buttons")
+    tab_to(page, "sort")  # the first column's sort button
     page.keyboard.press("Enter")
     assert [r[0] for r in visible_rows(page)] == ["1", "2", "3"]
     no_errors_but(page)
