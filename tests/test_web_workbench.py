@@ -173,7 +173,7 @@ def test_lookup_finds_a_resource_by_part_of_its_label_in_any_case(client, store)
     iri, name = next((i, n) for i, n in named(store, "lv") if len(n) >= 12)
     part = name[2:11].swapcase()
     found = client.get("/sparql/lookup.json", params={"q": part, "lang": "lv"}).json()
-    assert found["limit"] == 20 and len(found["results"]) <= 20
+    assert found["limit"] == LOOKUP_ROWS and len(found["results"]) <= LOOKUP_ROWS
     by_iri = {r["iri"]: r for r in found["results"]}
     # It is found unless 20 resources with that text come before it.
     assert iri in by_iri or found["truncated"]
@@ -190,9 +190,9 @@ def test_lookup_puts_labels_starting_with_the_text_first_and_caps_rows(client, s
         ("an", "ar", "er", "in", "en", "on", "ti", "at"),
         key=lambda t: sum(t in n.lower() for n in names),
     )
-    assert sum(text in n.lower() for n in names) > 20
+    assert sum(text in n.lower() for n in names) > LOOKUP_ROWS
     found = client.get("/sparql/lookup.json", params={"q": text.upper(), "lang": "en"}).json()
-    assert len(found["results"]) == 20 and found["truncated"] is True
+    assert len(found["results"]) == LOOKUP_ROWS and found["truncated"] is True
     texts = names_of(store, [r["iri"] for r in found["results"]])
     starts = [any(t.lower().startswith(text) for t in texts[r["iri"]]) for r in found["results"]]
     assert starts == sorted(starts, reverse=True)  # every "starts with" before "contains"

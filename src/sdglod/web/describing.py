@@ -4,6 +4,7 @@ page builder whose links keep the reader's language."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from starlette.requests import Request
@@ -34,24 +35,26 @@ def language_of(request: Request) -> str:
     return page_language(request.query_params.get("lang"), request.headers.get("accept-language"))
 
 
+# Triples a batch of context_queries may give: bounded by the batch's IRIs (a few labels, types
+# and codes each), so not the row limit, which an operator may set below what one batch says.
+CONTEXT_ROWS = 200_000
+
+
 async def describe(runtime: Runtime, iri: str) -> tuple[list, Context]:
     """What a page about ``iri`` needs: its description and the context to name things."""
     described = await runtime.graph(describe_query(iri), bounded=True)
-    iris = mentioned_iris(described) | {iri}
-    context_triples = []
+    return described, await naming_context(runtime, mentioned_iris(described) | {iri})
+
+
+async def naming_context(
+    runtime: Runtime, iris: Iterable[str], timeout: float | None = None
+) -> Context:
+    """What the store says to name ``iris``: their labels, types, SDG codes and colours (one
+    lookup per batch of :func:`~.page_queries.context_queries`, in the pages lane)."""
+    triples: list = []
     for query in context_queries(iris):
-        context_triples += await runtime.graph(query, bounded=True)
-    return described, Context.of(context_triples)
-
-
-def merge_contexts(a: Context, b: Context) -> Context:
-    """``a`` with what ``b`` says added (``b`` wins where both name a thing)."""
-    a.labels.update(b.labels)
-    a.types.update(b.types)
-    a.codes.update(b.codes)
-    a.goal_of.update(b.goal_of)
-    a.colours.update(b.colours)
-    return a
+        triples += await runtime.graph(query, timeout, bounded=True, rows=CONTEXT_ROWS)
+    return Context.of(triples)
 
 
 def link_language(request: Request, runtime: Runtime, lang: str) -> str | None:

@@ -16,8 +16,8 @@ from pyoxigraph import Literal, NamedNode
 
 from ..describe.events import PART_PATH, TOP_LEVEL_EVENT_COUNT, latest_events_query
 from ..rdf.namespaces import PROV, SCHEMA, SDGLOD, SDGO, SKOS, XSD_INTEGER
-from .describing import merge_contexts
-from .page_queries import Context, Sdg, context_queries
+from .describing import naming_context
+from .page_queries import Sdg
 from .resources import PageBuilder, Value
 from .runtime import Runtime
 
@@ -118,10 +118,8 @@ async def event_list(
     shown_parts = [part for found in parts.values() for part, _, _ in found]
     organisers = await _organisers(runtime, [*events, *shown_parts])
     goals, outcomes = await _goals(runtime, events, coverage_rows)
-    context = Context()
     iris = {*events, *shown_parts, *(o for found in organisers.values() for o in found)}
-    for query in context_queries(iris):
-        context = merge_contexts(context, Context.of(await runtime.graph(query)))
+    context = await naming_context(runtime, iris)
 
     def item(iri: str, start: object, end: object) -> EventItem:
         names = tuple(make.value(NamedNode(o), context) for o in organisers.get(iri, ()))

@@ -18,14 +18,14 @@ from .describing import (
     describe,
     language_of,
     link_language,
-    merge_contexts,
+    naming_context,
     runtime_of,
 )
 from .downloads import dump_files
 from .errors import HttpError
 from .event_list import Coverage, coverage, event_list
 from .i18n import LANGUAGES
-from .page_queries import LABEL_PROPERTIES, Context, context_queries
+from .page_queries import LABEL_PROPERTIES
 from .pages import navigation, render
 from .resources import PageBuilder, ResourcePage, Value
 from .runtime import Runtime
@@ -113,9 +113,7 @@ async def _dataset_page(runtime: Runtime, make: PageBuilder) -> ResourcePage | N
 
 async def _event_value(runtime: Runtime, make: PageBuilder, iri: str) -> Value:
     """The name of the event ``iri`` (a link to its page); 404 if the data has no such event."""
-    context = Context()
-    for query in context_queries([iri]):
-        context = merge_contexts(context, Context.of(await runtime.graph(query)))
+    context = await naming_context(runtime, [iri])
     if SCHEMA + "Event" not in context.types.get(iri, set()):
         raise HttpError("not-found", f"the data has no event {iri}", hint="see the home page")
     return make.value(NamedNode(iri), context)
@@ -125,9 +123,7 @@ async def _type_rows(runtime: Runtime, lang: str) -> list[tuple[str, str, int]]:
     """(label, IRI, resources) of every type in the data, the most used first."""
     types = await runtime.select(_TYPES)
     type_iris = [row[0].value for row in types.rows]
-    type_context = Context()
-    for query in context_queries(type_iris):
-        type_context = merge_contexts(type_context, Context.of(await runtime.graph(query)))
+    type_context = await naming_context(runtime, type_iris)
     vocabulary = ui_vocabulary()
     return [
         (
@@ -252,9 +248,7 @@ async def _browse(
         )
     members = await runtime.select(_members_query(node, lang, size, (page - 1) * size))
     iris = [row[0].value for row in members.rows if isinstance(row[0], NamedNode)]
-    context = Context()
-    for query in context_queries([*iris, type_iri]):
-        context = merge_contexts(context, Context.of(await runtime.graph(query)))
+    context = await naming_context(runtime, [*iris, type_iri])
     link_lang = link_language(request, runtime, lang)
     make = builder(runtime, lang, link_lang)
 

@@ -11,6 +11,7 @@ from ..query.canned import PARAM_TYPES, CannedQuery, Parameter
 from ..rdf.formats import BOOLEAN, GRAPH, RESULT_FORMATS, SOLUTIONS
 from ..version import __version__
 from .endpoint import ENDPOINT_FORMATS, FORM, SPARQL_QUERY
+from .workbench import LOOKUP_ROWS, LOOKUP_TEXT
 
 _SCHEMA_OF_TYPE = {
     "iri": {"type": "string", "format": "iri"},
@@ -381,6 +382,7 @@ def _terms() -> dict:
 
 def _lookup(codes: dict[str, tuple[int, str]]) -> dict:
     """``GET /sparql/lookup.json``: resources by a part of their label."""
+    shortest, longest = LOOKUP_TEXT
     found = {
         "type": "object",
         "properties": {
@@ -393,22 +395,22 @@ def _lookup(codes: dict[str, tuple[int, str]]) -> dict:
     schema = {
         "type": "object",
         "properties": {
-            "results": {"type": "array", "items": found, "maxItems": 20},
-            "limit": {"type": "integer", "const": 20},
+            "results": {"type": "array", "items": found, "maxItems": LOOKUP_ROWS},
+            "limit": {"type": "integer", "const": LOOKUP_ROWS},
             "truncated": {"type": "boolean", "description": "more resources match"},
         },
     }
     return {
         "operationId": "sparql_lookup",
         "summary": "Resources whose label (or IRI) holds a text, for the query editor",
-        "description": "At most 20, those whose label starts with the text first, then shorter "
-        "ones; compared without regard to case.",
+        "description": f"At most {LOOKUP_ROWS}, those whose label starts with the text first, "
+        "then shorter ones; compared without regard to case.",
         "parameters": [
             {
                 "name": "q",
                 "in": "query",
                 "required": True,
-                "schema": {"type": "string", "minLength": 2, "maxLength": 100},
+                "schema": {"type": "string", "minLength": shortest, "maxLength": longest},
             },
             {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["lv", "en"]}},
         ],

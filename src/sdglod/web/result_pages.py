@@ -10,25 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from pyoxigraph import Triple
 from starlette.requests import Request
 
 from ..query.labels import iris_in
-from ..query.results import GraphResult, Result, from_sparql_json, graph_from_bytes
+from ..query.results import Result, from_sparql_json, graph_from_bytes
 from ..rdf.formats import GRAPH, RESULT_FORMATS, SOLUTIONS
-from .describing import link_language
+from .describing import link_language, naming_context
 from .errors import HttpError
 from .execution.jobs import QueryJob
-from .page_queries import Context, context_queries
 from .pages import Naming, Table, page_link, table
 from .runtime import Runtime
 from .security import safe_colour
 
 VIEWS = ("table", "chart")
 NAMED_AT_MOST = 2000  # IRIs of a result named by their labels; the rest show as IRIs
-# Triples a batch of context_queries may give: bounded by the batch's IRIs (a few labels, types
-# and codes each), so not the row limit, which a user may set below what one batch says.
-CONTEXT_ROWS = 200_000
 CHART_ROWS = 60  # bars a chart draws: more would not be read as a chart
 NEUTRAL_COLOUR = "#3d6a99"  # bars of rows that are not SDG goals or targets
 Headings = Callable[[str], "str | None"]
@@ -53,26 +48,11 @@ async def result_table(
         result = graph_from_bytes(answer.body, "application/n-triples")
     else:
         result = from_sparql_json(answer.body)
-    context = await result_context(runtime, iris_in(result)[:NAMED_AT_MOST], timeout)
+    context = await naming_context(runtime, iris_in(result)[:NAMED_AT_MOST], timeout)
     naming = Naming(
         context, lang, dict(runtime.vocabulary.prefixes), lambda iri: runtime.link(iri, link_lang)
     )
     return table(result, naming, headings), answer.truncated
-
-
-async def result_context(runtime: Runtime, iris: list[str], timeout: float) -> Context:
-    """What the store says to name ``iris``: one lookup for labels, types, SDG codes and
-    colours (the pages' :func:`~.page_queries.context_queries`)."""
-    triples: list[Triple] = []
-    for text in context_queries(iris):
-        # Labels of given IRIs: a lookup (in the pages lane, see in_process.py).
-        job = QueryJob(text, "nt", CONTEXT_ROWS, base=runtime.base, bounded=True, keep_result=True)
-        answer = await runtime.answer(job, timeout)
-        if isinstance(answer.result, GraphResult):
-            triples += answer.result.triples
-        else:
-            triples += graph_from_bytes(answer.body, "application/n-triples").triples
-    return Context.of(triples)
 
 
 # --- the chart -------------------------------------------------------------------------------

@@ -294,26 +294,33 @@ class Runtime:
         return answer
 
     async def graph(
-        self, query: str, timeout: float | None = None, bounded: bool = False
+        self,
+        query: str,
+        timeout: float | None = None,
+        bounded: bool = False,
+        rows: int | None = None,
     ) -> list[Triple]:
-        """The triples of a CONSTRUCT or DESCRIBE ``query`` (cut at the row limit);
-        ``bounded``: a lookup of given resources (see :attr:`QueryJob.bounded`)."""
-        job = QueryJob(
-            query, "nt", self.config.row_limit, base=self.base, bounded=bounded, keep_result=True
-        )
+        """The triples of a CONSTRUCT or DESCRIBE ``query``, cut at ``rows`` (the row limit
+        unless the server's own query needs another); ``bounded``: a lookup of given resources
+        (see :attr:`QueryJob.bounded`)."""
+        limit = rows or self.config.row_limit
+        job = QueryJob(query, "nt", limit, base=self.base, bounded=bounded, keep_result=True)
         answer = await self.answer(job, timeout or self.config.timeout)
         if isinstance(answer.result, GraphResult):
             return list(answer.result.triples)
         return list(graph_from_bytes(answer.body, "application/n-triples").triples)
 
     async def select(
-        self, query: str, timeout: float | None = None, bounded: bool = False
+        self,
+        query: str,
+        timeout: float | None = None,
+        bounded: bool = False,
+        rows: int | None = None,
     ) -> SelectResult:
-        """The solutions of a SELECT ``query`` (cut at the row limit); ``bounded`` as for
-        :meth:`graph`."""
-        job = QueryJob(
-            query, "json", self.config.row_limit, base=self.base, bounded=bounded, keep_result=True
-        )
+        """The solutions of a SELECT ``query``, cut at ``rows``; ``bounded`` and ``rows`` as
+        for :meth:`graph`."""
+        limit = rows or self.config.row_limit
+        job = QueryJob(query, "json", limit, base=self.base, bounded=bounded, keep_result=True)
         answer = await self.answer(job, timeout or self.config.timeout)
         result = answer.result if answer.result is not None else from_sparql_json(answer.body)
         assert isinstance(result, SelectResult)

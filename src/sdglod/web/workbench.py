@@ -30,16 +30,15 @@ from ..describe.public_urls import VOID_FILE
 from ..errors import QueryError
 from ..query.canned import CannedQuery
 from ..query.remote import bind_in_text
-from ..query.results import SelectResult, Term, from_sparql_json
+from ..query.results import Term
 from ..query.sparql_text import SparqlTextError
 from ..rdf.names import compact_iri
 from ..rdf.namespaces import VOID
-from .describing import language_of, runtime_of
+from .describing import language_of, naming_context, runtime_of
 from .errors import HttpError
-from .execution.jobs import QueryAnswer, QueryJob
+from .execution.jobs import QueryAnswer
 from .i18n import LANGUAGES
 from .page_queries import LABEL_PROPERTIES, Context
-from .result_pages import result_context
 from .runtime import Runtime
 from .vocabulary import ui_vocabulary
 
@@ -87,7 +86,7 @@ async def terms_document(runtime: Runtime) -> dict:
     partitions, or counted on a remote store) with counts and lv/en labels, and the limits."""
     classes, properties = await _counts(runtime)
     prefixes = dict(runtime.vocabulary.prefixes)
-    context = await result_context(runtime, [*classes, *properties], runtime.config.timeout)
+    context = await naming_context(runtime, [*classes, *properties], runtime.config.timeout)
 
     def described(counts: Mapping[str, int]) -> list[dict]:
         listed = [
@@ -132,10 +131,7 @@ async def _counts(runtime: Runtime) -> tuple[dict[str, int], dict[str, int]]:
         return void_partitions(parse(path=str(void), format=RdfFormat.TURTLE))
     counted = []
     for text in (CLASS_COUNTS, PROPERTY_COUNTS):
-        job = QueryJob(text, "json", TERM_ROWS, base=runtime.base, keep_result=True)
-        answer = await runtime.answer(job, runtime.config.timeout)
-        result = answer.result if answer.result is not None else from_sparql_json(answer.body)
-        assert isinstance(result, SelectResult)
+        result = await runtime.select(text, rows=TERM_ROWS)
         counted.append(
             {row[0].value: int(row[1].value) for row in result.rows if row[0] is not None}
         )
@@ -295,9 +291,9 @@ async def _read_index(runtime: Runtime) -> LabelIndex | None:
     try:
         for text, count in index_queries():
             # Queries of the whole store, not a page's lookups: they run in the query lane.
-            result = await _select(runtime, text, INDEX_NAMES, timeout)
-            counted = await _select(runtime, count, 1, timeout)
-            if result is None or counted is None or counted.rows[0][0] is None:
+            result = await runtime.select(text, timeout, rows=INDEX_NAMES + 1)
+            counted = await runtime.select(count, timeout)
+            if len(result.rows) > INDEX_NAMES or not counted.rows or counted.rows[0][0] is None:
                 return None
             if int(counted.rows[0][0].value) != len(result.rows):
                 # A store that cuts answers without saying so (Virtuoso's ResultSetMaxRows).
@@ -321,34 +317,13 @@ async def _read_index(runtime: Runtime) -> LabelIndex | None:
     return LabelIndex(tuple(sorted(names)))
 
 
-async def _select(runtime: Runtime, text: str, rows: int, timeout: float) -> SelectResult | None:
-    """The solutions of ``text``, all of them, or ``None`` if there are more than ``rows``."""
-    job = QueryJob(text, "json", rows, base=runtime.base, keep_result=True)
-    answer = await runtime.answer(job, timeout)
-    if answer.truncated:
-        return None
-    result = answer.result if answer.result is not None else from_sparql_json(answer.body)
-    assert isinstance(result, SelectResult)
-    return result
-
-
 async def found_iris(runtime: Runtime, text: str) -> list[str]:
     """The IRIs a lookup of ``text`` finds, best first: one more than :data:`LOOKUP_ROWS`,
     to tell whether there are more."""
     index = label_index(runtime)
     if index is not None:
         return index.search(text, LOOKUP_ROWS + 1)
-    job = QueryJob(
-        lookup_query(text),
-        "json",
-        LOOKUP_ROWS + 1,
-        base=runtime.base,
-        bounded=True,
-        keep_result=True,
-    )
-    answer = await runtime.answer(job, runtime.config.timeout)
-    result = answer.result if answer.result is not None else from_sparql_json(answer.body)
-    assert isinstance(result, SelectResult)
+    result = await runtime.select(lookup_query(text), bounded=True, rows=LOOKUP_ROWS + 1)
     return [row[0].value for row in result.rows if row[0] is not None]
 
 
@@ -356,9 +331,9 @@ async def lookup_document(runtime: Runtime, text: str, lang: str) -> dict:
     """The resources a lookup of ``text`` finds, named in ``lang`` with their class."""
     iris = await found_iris(runtime, text)
     found, more = iris[:LOOKUP_ROWS], len(iris) > LOOKUP_ROWS
-    context = await result_context(runtime, found, runtime.config.timeout)
+    context = await naming_context(runtime, found, runtime.config.timeout)
     classes = sorted({t for iri in found for t in context.types.get(iri, ())})
-    kinds = await result_context(runtime, classes, runtime.config.timeout)
+    kinds = await naming_context(runtime, classes, runtime.config.timeout)
     prefixes = dict(runtime.vocabulary.prefixes)
     vocabulary = ui_vocabulary()
 
